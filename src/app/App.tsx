@@ -1,0 +1,54 @@
+import { DataPage } from '../features/data/DataPage';
+import { DevicePage } from '../features/device/DevicePage';
+import { LicensesPage } from '../features/licenses/LicensesPage';
+import { PlannedStage } from '../features/stage/PlannedStage';
+import { CapabilityBanner } from './CapabilityBanner';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Notices } from './Notices';
+import { ROUTES, useHashRoute, type RouteId } from './useHashRoute';
+
+function Page({ id }: { id: RouteId }) {
+  switch (id) {
+    case 'data':
+      return <DataPage />;
+    case 'device':
+      return <DevicePage />;
+    case 'licenses':
+      return <LicensesPage />;
+    default:
+      return <PlannedStage id={id} label={ROUTES.find((r) => r.id === id)?.label ?? id} />;
+  }
+}
+
+/** The shell: header with where work runs, stage navigation, and the current page. */
+export function App() {
+  const route = useHashRoute();
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="header">
+        <span className="brand">WebGPU Workbench</span>
+        <CapabilityBanner />
+      </header>
+      <nav aria-label="Stages">
+        <ul>
+          {ROUTES.map((r) => (
+            <li key={r.id}>
+              <a href={`#/${r.id}`} aria-current={route === r.id ? 'page' : undefined}>
+                {r.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <Notices />
+        <ErrorBoundary key={route}>
+          <Page id={route} />
+        </ErrorBoundary>
+      </main>
+    </>
+  );
+}

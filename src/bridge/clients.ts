@@ -1,0 +1,48 @@
+import { proxy, wrap, type Remote } from 'comlink';
+import type { ComputeApi, WorkerEvent } from './contracts';
+import { installErrorTransfer } from './errorTransfer';
+
+/** Errors from workers and the GPU that nobody caught; the e2e harness fails any test that sees one. */
+export interface HarnessError {
+  readonly source: string;
+  readonly message: string;
+}
+
+declare global {
+  interface Window {
+    __WORKBENCH_ERRORS__?: HarnessError[];
+  }
+}
+
+/** Records an uncaught problem where the test harness (and the console) can see it. */
+export function reportHarnessError(source: string, message: string): void {
+  (window.__WORKBENCH_ERRORS__ ??= []).push({ source, message });
+  console.error(`[workbench:${source}] ${message}`);
+}
+
+let compute: Remote<ComputeApi> | null = null;
+
+/** The compute worker's client, started on first use. Events go to `onEvent`. */
+export function computeClient(onEvent: (e: WorkerEvent) => void): Remote<ComputeApi> {
+  if (compute !== null) return compute;
+  installErrorTransfer();
+  const worker = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'compute',
+  });
+  worker.addEventListener('error', (e) =>
+    reportHarnessError('compute-worker', e.message || 'worker failed to load'),
+  );
+  worker.addEventListener('messageerror', () =>
+    reportHarnessError('compute-worker', 'message could not be decoded'),
+  );
+  compute = wrap<ComputeApi>(worker);
+  void compute.subscribe(
+    proxy((e: WorkerEvent) => {
+      if (e.type === 'uncaptured-error') reportHarnessError('webgpu', e.message);
+      if (e.type === 'worker-error') reportHarnessError('compute-worker', e.message);
+      onEvent(e);
+    }),
+  );
+  return compute;
+}
