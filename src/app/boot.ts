@@ -3,9 +3,19 @@ import { backendFromUrl, computeStats, loadBuiltInSample } from '../features/dat
 import { toWorkbenchError } from '../lib/errors';
 import { applyWorkerEvent, setCapabilities } from '../state/gpuStore';
 
+declare global {
+  interface Window {
+    /** Diagnostics for the test harness and bug reports: exercise the error paths on purpose. */
+    __WORKBENCH_DEBUG__?: { injectBadDispatch(): Promise<void> };
+  }
+}
+
 /** Starts the app's work: probe the GPU in the worker, load the built-in sample, compute its statistics. */
 export async function boot(): Promise<void> {
   window.addEventListener('unhandledrejection', (e) => reportHarnessError('page', String(e.reason)));
+  window.__WORKBENCH_DEBUG__ = {
+    injectBadDispatch: () => computeClient(applyWorkerEvent).injectBadDispatch(),
+  };
   try {
     setCapabilities(await computeClient(applyWorkerEvent).probe());
   } catch (e) {
