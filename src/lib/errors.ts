@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'QUOTA_EXCEEDED'
   | 'MODEL_REJECTED'
   | 'REMOTE_UNAVAILABLE'
+  | 'CANCELLED'
+  | 'STORAGE_UNAVAILABLE'
   | 'INTERNAL';
 
 /** Plain-data form of a WorkbenchError, as it crosses postMessage. */
@@ -67,5 +69,8 @@ export const USER_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   QUOTA_EXCEEDED: 'Browser storage is full. Free space or export your projects; nothing was lost.',
   MODEL_REJECTED: 'The model file was rejected as invalid or unsupported.',
   REMOTE_UNAVAILABLE: 'The remote server could not be reached. Work continues locally.',
+  CANCELLED: 'Cancelled at your request; nothing was changed.',
+  STORAGE_UNAVAILABLE:
+    'Browser storage could not be opened. Export what can be read, or reset the workbench’s storage.',
   INTERNAL: 'Something unexpected went wrong. Please report it.',
 };

@@ -1,0 +1,68 @@
+import type { ColumnStats } from './runningStat';
+
+/**
+ * Column types, inferred over all rows with promotion. Numbers keep their source precision (f64) in
+ * storage and become f32 only on upload to the GPU; integers beyond 2^53 stay text.
+ */
+export type ColumnType = 'number' | 'integer' | 'date' | 'categorical' | 'text';
+
+/** One column's schema. */
+export interface ColumnMeta {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly missing: number;
+  /** Categorical columns: the categories, indexed by code. */
+  readonly dictionary?: readonly string[];
+  /** Integer class columns: a name per class value (e.g. from scikit-learn's metadata line). */
+  readonly labels?: readonly string[];
+  /** Date columns: how the source wrote them (e.g. 'YYYY-MM-DD', 'DD/MM/YYYY'). */
+  readonly dateFormat?: string;
+}
+
+/** Where a dataset came from. */
+export interface DatasetSource {
+  readonly kind: 'file' | 'url' | 'sample';
+  readonly name: string;
+  readonly bytes: number;
+  readonly format: 'csv' | 'json' | 'jsonl';
+}
+
+/** An immutable snapshot's metadata: schema, statistics, hash, time and lineage. */
+export interface DatasetMeta {
+  readonly id: string;
+  readonly name: string;
+  readonly rows: number;
+  readonly columns: readonly ColumnMeta[];
+  /** The column a model learns to predict, if chosen. */
+  readonly target: string | null;
+  /** Rows per stored chunk (the last chunk may be shorter). */
+  readonly chunkRows: number;
+  readonly chunkCount: number;
+  /** Bytes the column chunks take in storage (approximate for text). */
+  readonly bytes: number;
+  /** ms since the epoch. */
+  readonly createdAt: number;
+  /** SHA-256 (hex) over the stored column data, in column then chunk order. */
+  readonly contentHash: string;
+  readonly source: DatasetSource;
+  /** The dataset and recipe this one was derived from; null for an import. */
+  readonly parent: { readonly datasetId: string; readonly recipe: unknown } | null;
+  /** Per-column statistics (numeric columns), once computed. */
+  readonly stats: readonly ColumnStats[] | null;
+  /** 'importing' until every chunk and this record are committed; only 'ready' datasets are listed. */
+  readonly status: 'importing' | 'ready';
+}
+
+/** Stored values of one chunk of one column. number/integer/date: Float64Array; categorical: codes; text: strings. */
+export type ChunkData = Float64Array | Int32Array | string[];
+
+/** One chunk of one column, as stored. Missing rows have their validity bit clear. */
+export interface ColumnChunk {
+  readonly datasetId: string;
+  readonly column: number;
+  readonly index: number;
+  readonly rows: number;
+  readonly data: ChunkData;
+  /** Bit r%32 of word r/32 set = row r of this chunk present (the GPU's mask layout). */
+  readonly validity: Uint32Array;
+}

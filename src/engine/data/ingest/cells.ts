@@ -1,0 +1,87 @@
+/** Cell-level recognisers shared by type inference and conversion. */
+
+/** Markers read as a missing value. */
+export const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', '?', 'null', 'NULL', 'None', '.']);
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+/** "007", "02134": numeric-looking text (ZIP codes, IDs) that must stay text. */
+const LEADING_ZERO = /^[+-]?0\d/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const SLASH_DATE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/;
+
+/** What a non-missing cell could be. */
+export interface CellKinds {
+  integer: boolean;
+  number: boolean;
+  decimalComma: boolean;
+  iso: boolean;
+  dmy: boolean;
+  mdy: boolean;
+}
+
+/** Classifies one trimmed, non-missing cell. */
+export function classify(cell: string): CellKinds {
+  const numericText = !LEADING_ZERO.test(cell);
+  const integer = numericText && INTEGER.test(cell) && Number.isSafeInteger(Number(cell));
+  const number = integer || (numericText && NUMBER.test(cell) && significantDigits(cell) <= 17);
+  const slash = SLASH_DATE.exec(cell);
+  const a = slash ? Number(slash[1]) : 0;
+  const b = slash ? Number(slash[2]) : 0;
+  return {
+    integer,
+    number,
+    decimalComma: numericText && DECIMAL_COMMA.test(cell),
+    iso: ISO_DATE.test(cell) && !Number.isNaN(isoToMs(cell)),
+    dmy: slash !== null && a >= 1 && a <= 31 && b >= 1 && b <= 12,
+    mdy: slash !== null && a >= 1 && a <= 12 && b >= 1 && b <= 31,
+  };
+}
+
+function significantDigits(cell: string): number {
+  const mantissa = cell.replace(/^[+-]/, '').split(/[eE]/)[0] ?? '';
+  return mantissa.replace('.', '').replace(/^0+/, '').length;
+}
+
+/** Parses a number written with a dot, or with a decimal comma when allowed. */
+export function parseNumber(cell: string, decimalComma: boolean): number {
+  return Number(decimalComma ? cell.replace(',', '.') : cell);
+}
+
+/** Milliseconds since the epoch for an ISO date/time (dates without a zone are read as UTC). */
+export function isoToMs(cell: string): number {
+  const m = ISO_DATE.exec(cell);
+  if (m === null) return NaN;
+  const [, y, mo, d, h, mi, s, ms, zone] = m;
+  const base = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h ?? 0),
+    Number(mi ?? 0),
+    Number(s ?? 0),
+  );
+  const frac = ms === undefined ? 0 : Number(ms.padEnd(3, '0'));
+  const check = new Date(base);
+  if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1) return NaN;
+  return base + frac - zoneOffsetMs(zone);
+}
+
+function zoneOffsetMs(zone: string | undefined): number {
+  if (zone === undefined || zone === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+}
+
+/** Milliseconds since the epoch for DD/MM/YYYY or MM/DD/YYYY (UTC midnight). */
+export function slashToMs(cell: string, order: 'dmy' | 'mdy'): number {
+  const m = SLASH_DATE.exec(cell);
+  if (m === null) return NaN;
+  const [first, second, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [day, month] = order === 'dmy' ? [first, second] : [second, first];
+  const t = Date.UTC(year, month - 1, day);
+  return new Date(t).getUTCDate() === day ? t : NaN;
+}
