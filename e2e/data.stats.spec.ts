@@ -13,7 +13,7 @@ test.describe('data: column statistics of the built-in sample', () => {
     await expect(run).toHaveAttribute('data-backend', 'webgpu');
     await expect(run).toHaveAttribute('data-generation', '1');
     await expect(page.getByTestId('stats-backend')).toContainText(EXPECTED_ARCH);
-    expectStatsClose(await shownStats(page), sampleReference(), 1e-5);
+    expectStatsClose(await shownStats(page), await sampleReference(), 1e-5);
     const maxDiff = Number(await page.getByTestId('stats-maxdiff').textContent());
     expect(maxDiff).toBeLessThan(1e-5);
     await expect(page.getByTestId('dataset-summary')).toContainText('344 rows');

@@ -8,7 +8,7 @@ test('without WebGPU the banner says so and statistics still come out right on t
   const run = page.getByTestId('stats-run');
   await expect(run).toHaveAttribute('data-backend', 'cpu');
   await expect(page.getByTestId('stats-backend')).toContainText('CPU (fallback:');
-  expectStatsClose(await shownStats(page), sampleReference(), 1e-12);
+  expectStatsClose(await shownStats(page), await sampleReference(), 1e-12);
   await page.goto('/#/device');
   await expect(page.getByTestId('device-unavailable')).toContainText('requestAdapter() returned null');
 });

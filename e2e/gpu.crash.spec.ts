@@ -23,7 +23,7 @@ test('after a GPU process crash the app reports the loss and recomputes on a new
     await page.getByRole('button', { name: 'Compute statistics' }).click();
     await expect(run).toHaveAttribute('data-generation', '2');
     await expect(run).toHaveAttribute('data-backend', 'webgpu');
-    expectStatsClose(await shownStats(page), sampleReference(), 1e-5);
+    expectStatsClose(await shownStats(page), await sampleReference(), 1e-5);
     // The crash itself logs GPU-process noise to the console; only app-reported problems count here.
     expect(await pageProblems(page)).toEqual([]);
     expect(problems.filter((p) => p.kind === 'pageerror')).toEqual([]);

@@ -1,10 +1,13 @@
 import { expose } from 'comlink';
-import { installErrorTransfer } from '../src/bridge/errorTransfer';
 import type { ComputeApi } from '../src/bridge/contracts';
+import { installErrorTransfer } from '../src/bridge/errorTransfer';
+import { openWorkbenchDb } from '../src/db/open';
 import { createComputeApi } from '../src/engine/compute/computeApi';
 
 installErrorTransfer();
-const api = createComputeApi(self.navigator.gpu);
+const db = openWorkbenchDb();
+db.catch(() => undefined); // reported by the calls that need it
+const api = createComputeApi(self.navigator.gpu, db);
 
 // Errors the worker does not catch reach the page (and the test harness) as events.
 self.addEventListener('error', (e) => api.emit({ type: 'worker-error', message: e.message }));

@@ -1,5 +1,5 @@
 import { computeClient, reportHarnessError } from '../bridge/clients';
-import { backendFromUrl, computeStats, loadBuiltInSample } from '../features/data/actions';
+import { bootData } from '../features/data/actions';
 import { toWorkbenchError } from '../lib/errors';
 import { applyWorkerEvent, setCapabilities } from '../state/gpuStore';
 
@@ -21,6 +21,5 @@ export async function boot(): Promise<void> {
   } catch (e) {
     setCapabilities({ available: false, reason: toWorkbenchError(e).message });
   }
-  await loadBuiltInSample();
-  await computeStats(backendFromUrl());
+  await bootData();
 }

@@ -1,5 +1,5 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import type { ComputeApi, WorkerEvent } from './contracts';
+import type { ComputeApi, DataApi, WorkerEvent } from './contracts';
 import { installErrorTransfer } from './errorTransfer';
 
 /** Errors from workers and the GPU that nobody caught; the e2e harness fails any test that sees one. */
@@ -45,4 +45,24 @@ export function computeClient(onEvent: (e: WorkerEvent) => void): Remote<Compute
     }),
   );
   return compute;
+}
+
+let data: Remote<DataApi> | null = null;
+
+/** The data worker's client (imports, the dataset library), started on first use. */
+export function dataClient(onVersionChange: () => void): Remote<DataApi> {
+  if (data !== null) return data;
+  installErrorTransfer();
+  const worker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'data',
+  });
+  worker.addEventListener('error', (e) =>
+    reportHarnessError('data-worker', e.message || 'worker failed to load'),
+  );
+  worker.addEventListener('message', (e: MessageEvent<unknown>) => {
+    if ((e.data as { type?: string } | null)?.type === 'storage-versionchange') onVersionChange();
+  });
+  data = wrap<DataApi>(worker);
+  return data;
 }

@@ -1,5 +1,6 @@
+import type { DatasetMeta } from '../engine/data/dataset';
+import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnStats } from '../engine/data/runningStat';
-import type { NumericTable } from '../engine/data/table';
 import type { GpuCounters } from '../engine/gpu/buffers';
 import type { GpuEvent } from '../engine/gpu/context';
 import type { AdapterSummary, GpuCapabilities } from '../engine/gpu/probe';
@@ -9,17 +10,6 @@ export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
 /** Something the worker reports without being asked: GPU events and its own uncaught errors. */
 export type WorkerEvent = GpuEvent | { readonly type: 'worker-error'; readonly message: string };
-
-/** A data set held by the compute worker. */
-export interface DatasetSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly rows: number;
-  readonly numericColumns: readonly string[];
-  readonly textColumns: readonly string[];
-  readonly header: readonly string[];
-  readonly preview: readonly (readonly string[])[];
-}
 
 /** The outcome of a statistics job, with where it ran and what it cost. */
 export interface StatsRun {
@@ -41,12 +31,45 @@ export interface ComputeApi {
   probe(): Promise<GpuCapabilities>;
   /** Registers the listener for worker events (one listener; a later call replaces it). */
   subscribe(listener: (event: WorkerEvent) => void): void;
-  /** Fetches and parses a CSV from a same-origin URL and keeps it in the worker. */
-  loadCsvUrl(name: string, url: string): Promise<DatasetSummary>;
-  /** Keeps a table sent by the caller (its buffers are transferred). */
-  putTable(name: string, table: NumericTable): Promise<DatasetSummary>;
-  /** Per-column statistics of a held data set. */
-  columnStats(datasetId: string, backend: BackendChoice): Promise<StatsRun>;
+  /** Per-column statistics of a stored dataset's numeric columns; saved with the dataset. */
+  datasetStats(datasetId: string, backend: BackendChoice): Promise<StatsRun>;
   /** Test hook: submits an invalid dispatch outside any error scope, to prove errors are reported. */
   injectBadDispatch(): Promise<void>;
+}
+
+/** Progress of an import, for its progress bar. */
+export type ImportProgress = IngestProgress & { readonly name: string };
+
+/** A page of rows for the table view: cells as numbers, text, ISO dates or null. */
+export interface RowsPage {
+  readonly start: number;
+  readonly rows: readonly (readonly (string | number | null)[])[];
+}
+
+/** Storage use and whether the browser keeps it from eviction. */
+export interface StorageInfo {
+  readonly usage: number | null;
+  readonly quota: number | null;
+}
+
+/** The data worker's API: imports, the dataset library, rows and exports. */
+export interface DataApi {
+  /** Ready datasets, newest first (incomplete imports left by a crash are removed first). */
+  listDatasets(): Promise<DatasetMeta[]>;
+  /** Imports a file chosen or dropped by the user. */
+  importFile(file: File, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
+  /** Imports from a URL (same origin, or a server that allows CORS). */
+  importUrl(url: string, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
+  /** Cancels the running import; it ends with CANCELLED and stores nothing. */
+  cancelImport(): Promise<void>;
+  deleteDataset(id: string): Promise<void>;
+  renameDataset(id: string, name: string): Promise<DatasetMeta>;
+  setTarget(id: string, column: string | null): Promise<DatasetMeta>;
+  /** Rows [start, start + count) for display. */
+  readRows(id: string, start: number, count: number): Promise<RowsPage>;
+  /** Category counts of each categorical column, most frequent first. */
+  categoryCounts(id: string): Promise<Record<string, { value: string; count: number }[]>>;
+  /** The dataset as a file: CSV (formula cells neutralised) or JSON Lines. */
+  exportDataset(id: string, format: 'csv' | 'jsonl'): Promise<Blob>;
+  storageInfo(): Promise<StorageInfo>;
 }

@@ -247,3 +247,18 @@ describe('data: bad input ends in a clear error and stores nothing', () => {
     expect(sink.metas.size + sink.chunks.size).toBe(0);
   });
 });
+
+describe('data: numbers are stored only when float64 holds them as written', () => {
+  it.each([
+    ['100000000000000000', 'number'],
+    ['9007199254740993', 'text'],
+    ['0.1', 'number'],
+    ['18.70', 'number'],
+    ['-5e-324', 'number'],
+    ['3.14159265358979323846', 'text'],
+    ['42', 'integer'],
+  ])('%s is %s', async (cell, type) => {
+    const { meta } = await load('n.csv', `k,v\n1,${cell}\n2,1\n3,2\n`);
+    expect(meta.columns[1]!.type).toBe(type);
+  });
+});

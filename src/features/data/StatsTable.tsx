@@ -1,9 +1,5 @@
 import type { ColumnStats } from '../../engine/data/runningStat';
-
-function fmt(v: number | null): string {
-  if (v === null) return '—';
-  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toFixed(4);
-}
+import { formatNumber as fmt } from './format';
 
 /** Per-column statistics as an accessible table; raw values ride in data attributes for tests. */
 export function StatsTable({

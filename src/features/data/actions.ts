@@ -1,44 +1,136 @@
-import type { BackendChoice } from '../../bridge/contracts';
-import { computeClient } from '../../bridge/clients';
+import { proxy } from 'comlink';
+import type { BackendChoice, ImportProgress } from '../../bridge/contracts';
+import { computeClient, dataClient } from '../../bridge/clients';
 import { toWorkbenchError } from '../../lib/errors';
 import { dataStore } from '../../state/dataStore';
 import { applyWorkerEvent } from '../../state/gpuStore';
 
-/** The built-in sample the app opens with. */
-export const BUILT_IN_SAMPLE = { name: 'Palmer penguins', path: 'samples/penguins.csv' } as const;
+/** Built-in samples: served from public/samples, imported like any URL. */
+export const SAMPLES = [
+  { id: 'penguins', label: 'Palmer penguins', path: 'samples/penguins.csv' },
+  { id: 'iris', label: 'Iris', path: 'samples/iris.csv' },
+  { id: 'breast_cancer', label: 'Breast cancer', path: 'samples/breast_cancer.csv' },
+] as const;
 
-function client() {
-  return computeClient(applyWorkerEvent);
-}
-
-/** Loads the built-in sample into the compute worker. */
-export async function loadBuiltInSample(): Promise<void> {
-  dataStore.setState({ status: 'loading', error: null });
-  try {
-    const url = new URL(BUILT_IN_SAMPLE.path, document.baseURI).href;
-    const dataset = await client().loadCsvUrl(BUILT_IN_SAMPLE.name, url);
-    dataStore.setState({ dataset, status: 'idle', run: null, reference: null });
-  } catch (e) {
-    dataStore.setState({ status: 'error', error: toWorkbenchError(e).toJSON() });
-  }
-}
-
-/** Computes statistics on `backend` and, for comparison, with the CPU reference. */
-export async function computeStats(backend: BackendChoice = 'auto'): Promise<void> {
-  const dataset = dataStore.getState().dataset;
-  if (dataset === null) return;
-  dataStore.setState({ status: 'computing', error: null });
-  try {
-    const run = await client().columnStats(dataset.id, backend);
-    const reference = await client().columnStats(dataset.id, 'cpu');
-    dataStore.setState({ run, reference, status: 'done' });
-  } catch (e) {
-    dataStore.setState({ status: 'error', error: toWorkbenchError(e).toJSON() });
-  }
-}
+const data = () => dataClient(() => dataStore.setState({ staleTab: true }));
+const compute = () => computeClient(applyWorkerEvent);
+const fail = (e: unknown): void =>
+  dataStore.setState({ status: 'error', error: toWorkbenchError(e).toJSON(), progress: null });
 
 /** Backend requested by the page URL (`?backend=cpu|webgpu|auto`), for tests and power users. */
 export function backendFromUrl(): BackendChoice {
   const b = new URLSearchParams(window.location.search).get('backend');
   return b === 'cpu' || b === 'webgpu' ? b : 'auto';
+}
+
+/** Reloads the dataset list and the storage estimate. */
+export async function refreshDatasets(): Promise<void> {
+  const [datasets, storage] = await Promise.all([data().listDatasets(), data().storageInfo()]);
+  dataStore.setState({ datasets, storage });
+}
+
+/** At start: list what is stored; with nothing stored, import the default sample; show the newest. */
+export async function bootData(): Promise<void> {
+  dataStore.setState({ status: 'loading', error: null });
+  try {
+    await refreshDatasets();
+    if (dataStore.getState().datasets.length === 0) await importSample('penguins');
+    else await selectDataset(dataStore.getState().datasets[0]!.id);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** Shows a dataset: its statistics (GPU, with the CPU reference beside) and category counts. */
+export async function selectDataset(id: string): Promise<void> {
+  dataStore.setState({ selectedId: id, run: null, reference: null, categories: null, error: null });
+  await computeStats(backendFromUrl());
+}
+
+/** Computes statistics of the selected dataset on `backend` and with the CPU reference. */
+export async function computeStats(backend: BackendChoice = 'auto'): Promise<void> {
+  const id = dataStore.getState().selectedId;
+  if (id === null) return;
+  dataStore.setState({ status: 'computing', error: null });
+  try {
+    const run = await compute().datasetStats(id, backend);
+    const reference = await compute().datasetStats(id, 'cpu');
+    const categories = await data().categoryCounts(id);
+    if (dataStore.getState().selectedId !== id) return;
+    dataStore.setState({ run, reference, categories, status: 'done' });
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function runImport(start: (onProgress: (p: ImportProgress) => void) => Promise<{ id: string }>) {
+  dataStore.setState({ status: 'importing', error: null, progress: null });
+  void askPersistence();
+  try {
+    const meta = await start((p) => dataStore.setState({ progress: p }));
+    dataStore.setState({ progress: null });
+    await refreshDatasets();
+    await selectDataset(meta.id);
+  } catch (e) {
+    fail(e);
+    await refreshDatasets().catch(() => undefined);
+  }
+}
+
+/** Imports files chosen in the picker or dropped on the page, one after another. */
+export async function importFiles(files: readonly File[]): Promise<void> {
+  for (const file of files) await runImport((onProgress) => data().importFile(file, proxy(onProgress)));
+}
+
+/** Imports from a URL typed by the user. */
+export function importFromUrl(url: string): Promise<void> {
+  return runImport((onProgress) => data().importUrl(url, proxy(onProgress)));
+}
+
+/** Imports one of the built-in samples. */
+export function importSample(id: (typeof SAMPLES)[number]['id']): Promise<void> {
+  const sample = SAMPLES.find((s) => s.id === id)!;
+  return importFromUrl(new URL(sample.path, document.baseURI).href);
+}
+
+/** Cancels the running import. */
+export function cancelImport(): Promise<void> {
+  return data().cancelImport();
+}
+
+/** Renames, deletes, sets the target of, or exports the selected dataset. */
+export async function renameDataset(id: string, name: string): Promise<void> {
+  await data().renameDataset(id, name).then(refreshDatasets, fail);
+}
+export async function deleteDataset(id: string): Promise<void> {
+  try {
+    await data().deleteDataset(id);
+    dataStore.setState({ selectedId: null, run: null, reference: null, categories: null });
+    await refreshDatasets();
+  } catch (e) {
+    fail(e);
+  }
+}
+export async function setTarget(id: string, column: string | null): Promise<void> {
+  await data().setTarget(id, column).then(refreshDatasets, fail);
+}
+export async function exportDataset(id: string, name: string, format: 'csv' | 'jsonl'): Promise<void> {
+  try {
+    const blob = await data().exportDataset(id, format);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${name}.${format}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** Asks the browser to keep our storage (only a window can); the answer is shown next to the storage use. */
+async function askPersistence(): Promise<void> {
+  const storage = navigator.storage as StorageManager | undefined;
+  if (storage?.persist === undefined) return void dataStore.setState({ persistence: 'unsupported' });
+  const granted = (await storage.persisted()) || (await storage.persist());
+  dataStore.setState({ persistence: granted ? 'granted' : 'denied' });
 }

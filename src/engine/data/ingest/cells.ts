@@ -25,8 +25,8 @@ export interface CellKinds {
 /** Classifies one trimmed, non-missing cell. */
 export function classify(cell: string): CellKinds {
   const numericText = !LEADING_ZERO.test(cell);
-  const integer = numericText && INTEGER.test(cell) && Number.isSafeInteger(Number(cell));
-  const number = integer || (numericText && NUMBER.test(cell) && significantDigits(cell) <= 17);
+  const number = numericText && NUMBER.test(cell) && roundTrips(cell);
+  const integer = number && INTEGER.test(cell) && Number.isSafeInteger(Number(cell));
   const slash = SLASH_DATE.exec(cell);
   const a = slash ? Number(slash[1]) : 0;
   const b = slash ? Number(slash[2]) : 0;
@@ -40,9 +40,22 @@ export function classify(cell: string): CellKinds {
   };
 }
 
-function significantDigits(cell: string): number {
-  const mantissa = cell.replace(/^[+-]/, '').split(/[eE]/)[0] ?? '';
-  return mantissa.replace('.', '').replace(/^0+/, '').length;
+/** A decimal as sign, digits without leading/trailing zeros, and the power of ten of its last digit. */
+function canonical(s: string): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
+  if (m === null) return s;
+  const frac = m[3] ?? '';
+  let digits = `${m[2] ?? ''}${frac}`.replace(/^0+/, '');
+  if (digits === '') return '0';
+  const zeros = /0+$/.exec(digits)?.[0].length ?? 0;
+  digits = digits.slice(0, digits.length - zeros);
+  return `${m[1] === '-' ? '-' : ''}${digits}e${Number(m[4] ?? 0) - frac.length + zeros}`;
+}
+
+/** Whether a float64 reads back as the same decimal (so storage never silently changes a value). */
+function roundTrips(cell: string): boolean {
+  const x = Number(cell);
+  return Number.isFinite(x) && canonical(cell) === canonical(String(x));
 }
 
 /** Parses a number written with a dot, or with a decimal comma when allowed. */

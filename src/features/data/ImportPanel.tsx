@@ -1,0 +1,103 @@
+import { useState, type DragEvent, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { dataStore } from '../../state/dataStore';
+import { cancelImport, importFiles, importFromUrl, importSample, SAMPLES } from './actions';
+import { formatBytes } from './format';
+
+/** File picker, drop zone, URL and built-in samples, with a progress bar and Cancel while importing. */
+export function ImportPanel() {
+  const { status, progress, storage, persistence } = useStore(dataStore);
+  const [url, setUrl] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const busy = status === 'importing';
+
+  const onDrop = (e: DragEvent<HTMLDivElement>): void => {
+    e.preventDefault();
+    setDragging(false);
+    if (!busy) void importFiles([...e.dataTransfer.files]);
+  };
+  const onUrl = (e: FormEvent): void => {
+    e.preventDefault();
+    if (url.trim() !== '') void importFromUrl(url.trim());
+  };
+
+  return (
+    <section aria-labelledby="import-title" className="panel">
+      <h2 id="import-title">Import</h2>
+      <div
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <label className="button">
+          Choose files…
+          <input
+            type="file"
+            multiple
+            accept=".csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,application/json"
+            disabled={busy}
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = '';
+              void importFiles(files);
+            }}
+          />
+        </label>
+        <span>or drop CSV, TSV, JSON or JSON Lines files here</span>
+      </div>
+      <form onSubmit={onUrl} className="toolbar">
+        <label htmlFor="import-url">From a URL</label>
+        <input
+          id="import-url"
+          type="url"
+          placeholder="https://example.org/data.csv"
+          value={url}
+          onChange={(e) => setUrl(e.currentTarget.value)}
+          disabled={busy}
+        />
+        <button type="submit" disabled={busy || url.trim() === ''}>
+          Import URL
+        </button>
+      </form>
+      <div className="toolbar" role="group" aria-label="Built-in samples">
+        <span>Samples:</span>
+        {SAMPLES.map((s) => (
+          <button key={s.id} type="button" onClick={() => void importSample(s.id)} disabled={busy}>
+            {s.label}
+          </button>
+        ))}
+      </div>
+      {busy && (
+        <div className="toolbar" data-testid="import-progress">
+          <progress
+            aria-label="Import progress"
+            max={progress?.totalBytes || 1}
+            value={progress?.bytes ?? 0}
+          />
+          <span>
+            {progress === null
+              ? 'Starting…'
+              : `${progress.name}: ${progress.phase === 'scanning' ? 'reading' : 'storing'} ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)}, ${progress.rows.toLocaleString('en-US')} rows`}
+          </span>
+          <button type="button" onClick={() => void cancelImport()}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <p className="muted" data-testid="storage-info">
+        Storage: {storage?.usage != null ? `${formatBytes(storage.usage)} used` : 'use unknown'}
+        {storage?.quota != null ? ` of ${formatBytes(storage.quota)} available to this site` : ''}
+        {persistence === null
+          ? ''
+          : persistence === 'granted'
+            ? ' · kept (persistent)'
+            : ' · may be evicted by the browser when disk space runs low: export what matters'}
+      </p>
+    </section>
+  );
+}

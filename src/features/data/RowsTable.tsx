@@ -1,0 +1,93 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { dataClient } from '../../bridge/clients';
+import type { DatasetMeta } from '../../engine/data/dataset';
+import { dataStore } from '../../state/dataStore';
+
+const ROW_HEIGHT = 28;
+const PAGE = 200;
+
+type Cell = string | number | null;
+
+/** Scrolls any number of rows smoothly: only visible rows are rendered, pages are read from the worker. */
+export function RowsTable({ meta }: { meta: DatasetMeta }) {
+  const parent = useRef<HTMLDivElement>(null);
+  const [pages, setPages] = useState<Map<number, readonly (readonly Cell[])[]>>(new Map());
+  const loading = useRef(new Set<number>());
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us
+  const v = useVirtualizer({
+    count: meta.rows,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+  const items = v.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    setPages(new Map());
+    loading.current.clear();
+  }, [meta.id]);
+
+  useEffect(() => {
+    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
+      if (pages.has(p) || loading.current.has(p)) continue;
+      loading.current.add(p);
+      dataClient(() => dataStore.setState({ staleTab: true }))
+        .readRows(meta.id, p * PAGE, PAGE)
+        .then((page) => setPages((old) => new Map(old).set(p, page.rows)))
+        .catch(() => loading.current.delete(p));
+    }
+  }, [first, last, meta.id, pages]);
+
+  const cols = meta.columns;
+  const template = `4rem repeat(${cols.length}, minmax(7rem, 1fr))`;
+  return (
+    <div className="rows">
+      <div className="rows-head" role="row" style={{ gridTemplateColumns: template }}>
+        <span role="columnheader">#</span>
+        {cols.map((c) => (
+          <span role="columnheader" key={c.name}>
+            {c.name}
+          </span>
+        ))}
+      </div>
+      <div
+        ref={parent}
+        className="rows-body"
+        data-testid="rows-table"
+        tabIndex={0}
+        role="grid"
+        aria-label={`Rows of ${meta.name}`}
+        aria-rowcount={meta.rows}
+      >
+        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const row = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 1}
+                className="rows-row"
+                style={{
+                  transform: `translateY(${item.start}px)`,
+                  height: ROW_HEIGHT,
+                  gridTemplateColumns: template,
+                }}
+              >
+                <span role="rowheader">{item.index + 1}</span>
+                {cols.map((c, k) => (
+                  <span role="gridcell" key={c.name} className={row?.[k] === null ? 'missing' : undefined}>
+                    {row === undefined ? '…' : row[k] === null ? 'missing' : String(row[k])}
+                  </span>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
