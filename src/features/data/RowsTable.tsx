@@ -44,24 +44,18 @@ export function RowsTable({ meta }: { meta: DatasetMeta }) {
   const cols = meta.columns;
   const template = `4rem repeat(${cols.length}, minmax(7rem, 1fr))`;
   return (
-    <div className="rows">
-      <div className="rows-head" role="row" style={{ gridTemplateColumns: template }}>
-        <span role="columnheader">#</span>
-        {cols.map((c) => (
-          <span role="columnheader" key={c.name}>
-            {c.name}
-          </span>
-        ))}
+    <div className="rows" role="grid" aria-label={`Rows of ${meta.name}`} aria-rowcount={meta.rows + 1}>
+      <div role="rowgroup">
+        <div className="rows-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+          <span role="columnheader">#</span>
+          {cols.map((c) => (
+            <span role="columnheader" key={c.name}>
+              {c.name}
+            </span>
+          ))}
+        </div>
       </div>
-      <div
-        ref={parent}
-        className="rows-body"
-        data-testid="rows-table"
-        tabIndex={0}
-        role="grid"
-        aria-label={`Rows of ${meta.name}`}
-        aria-rowcount={meta.rows}
-      >
+      <div ref={parent} className="rows-body" data-testid="rows-table" tabIndex={0} role="rowgroup">
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
@@ -69,7 +63,7 @@ export function RowsTable({ meta }: { meta: DatasetMeta }) {
               <div
                 key={item.key}
                 role="row"
-                aria-rowindex={item.index + 1}
+                aria-rowindex={item.index + 2}
                 className="rows-row"
                 style={{
                   transform: `translateY(${item.start}px)`,
