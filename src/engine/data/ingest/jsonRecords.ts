@@ -74,10 +74,11 @@ function asRecord(v: unknown, fileName: string, where: string): JsonRecord {
   return v as JsonRecord;
 }
 
-/** A JSON value as cell text: null is missing; numbers and booleans as written; objects as JSON. */
+/** A record value as cell text: null is missing; numbers, bigints and booleans as written; dates as ISO. */
 export function jsonCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
   return JSON.stringify(v);
 }

@@ -4,7 +4,8 @@ import type { ColumnPlan } from './convert';
 import { csvRows } from './csvRows';
 import { ColumnProfile } from './infer';
 import type { IngestSource } from './ingest';
-import { jsonCell, jsonRecords } from './jsonRecords';
+import { jsonCell } from './jsonRecords';
+import { recordBatches, type RecordFormat } from './records';
 import { detectLayout } from './layout';
 import { decodeUtf8 } from './textStream';
 
@@ -47,10 +48,16 @@ export async function scanSource(
   if (src.bytes === 0) throw new WorkbenchError('PARSE_ERROR', `${src.name} is empty`);
   const format = formatOf(src.name, await firstChar(src));
   let bytes = 0;
-  const text = decodeUtf8(src.open(), src.name, signal, (b) => (bytes = b));
-  return format === 'csv'
-    ? scanCsv(src.name, text, signal, () => bytes, onProgress)
-    : scanJson(src.name, format, text, () => bytes, onProgress);
+  const onBytes = (b: number): void => void (bytes = b);
+  if (format === 'csv')
+    return scanCsv(
+      src.name,
+      decodeUtf8(src.open(), src.name, signal, onBytes),
+      signal,
+      () => bytes,
+      onProgress,
+    );
+  return scanRecords(src.name, format, recordBatches(src, format, signal, onBytes), () => bytes, onProgress);
 }
 
 async function scanCsv(
@@ -124,16 +131,16 @@ function ragged(name: string, row: number, got: number, want: number): Workbench
   return new WorkbenchError('PARSE_ERROR', `${name}: row ${row} has ${got} fields, expected ${want}`);
 }
 
-async function scanJson(
+async function scanRecords(
   name: string,
-  format: 'json' | 'jsonl',
-  text: AsyncIterable<string>,
+  format: RecordFormat,
+  batches: AsyncIterable<Record<string, unknown>[]>,
   bytes: () => number,
   onProgress: (bytes: number, rows: number) => void,
 ): Promise<Scan> {
   const profiles = new Map<string, ColumnProfile>();
   let rows = 0;
-  for await (const batch of jsonRecords(text, format, name)) {
+  for await (const batch of batches) {
     for (const rec of batch) {
       for (const key of Object.keys(rec)) {
         if (!profiles.has(key)) {
@@ -159,8 +166,9 @@ export async function* dataRows(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<{ rows: string[][]; bytesRead: number }> {
   let bytesRead = 0;
-  const text = decodeUtf8(src.open(), src.name, signal, (b) => (bytesRead = b));
+  const onBytes = (b: number): void => void (bytesRead = b);
   if (scan.format === 'csv') {
+    const text = decodeUtf8(src.open(), src.name, signal, onBytes);
     let skip = scan.skipRows;
     for await (const batch of csvRows(text, {
       fileName: src.name,
@@ -174,7 +182,7 @@ export async function* dataRows(
     return;
   }
   const keys = scan.plans.map((p) => p.name);
-  for await (const batch of jsonRecords(text, scan.format, src.name)) {
+  for await (const batch of recordBatches(src, scan.format, signal, onBytes)) {
     if (signal?.aborted)
       throw new WorkbenchError('CANCELLED', 'The import was cancelled; nothing was stored.');
     yield { rows: batch.map((rec) => keys.map((k) => jsonCell(rec[k]))), bytesRead };
