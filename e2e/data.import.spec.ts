@@ -102,7 +102,7 @@ test.describe('data: import into IndexedDB', () => {
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('formulas.csv');
-    const text = readFileSync((await file.path()), 'utf8');
+    const text = readFileSync(await file.path(), 'utf8');
     expect(text).toBe("name,x\r\n'=cmd|calc,1\r\nok,2\r\n");
   });
 });

@@ -21,6 +21,14 @@ export function reportHarnessError(source: string, message: string): void {
 }
 
 let compute: Remote<ComputeApi> | null = null;
+const workers: Worker[] = [];
+
+/** Stops every worker (before a storage reset, so no connection keeps the database open). */
+export function terminateWorkers(): void {
+  for (const w of workers.splice(0)) w.terminate();
+  compute = null;
+  data = null;
+}
 
 /** The compute worker's client, started on first use. Events go to `onEvent`. */
 export function computeClient(onEvent: (e: WorkerEvent) => void): Remote<ComputeApi> {
@@ -30,6 +38,7 @@ export function computeClient(onEvent: (e: WorkerEvent) => void): Remote<Compute
     type: 'module',
     name: 'compute',
   });
+  workers.push(worker);
   worker.addEventListener('error', (e) =>
     reportHarnessError('compute-worker', e.message || 'worker failed to load'),
   );

@@ -17,6 +17,7 @@ export function createComputeApi(
   const emit = (e: WorkerEvent): void => listener(e);
   const context = new GpuContext(gpu, { onEvent: emit });
   const repo = db.then((d) => new DatasetRepo(d));
+  repo.catch(() => undefined); // each call that needs storage reports the failure itself
 
   return {
     emit,

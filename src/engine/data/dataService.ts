@@ -20,6 +20,7 @@ function newId(): string {
 export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
   const repo = db.then((d) => new DatasetRepo(d));
   const swept = repo.then((r) => r.sweepIncomplete());
+  swept.catch(() => undefined); // each call that needs storage reports the failure itself
   let running: AbortController | null = null;
 
   async function ready(): Promise<DatasetRepo> {

@@ -4,6 +4,7 @@ import { dataStore, selectedDataset } from '../../state/dataStore';
 import { DatasetList } from './DatasetList';
 import { DatasetView } from './DatasetView';
 import { ImportPanel } from './ImportPanel';
+import { StorageRecovery } from './StorageRecovery';
 
 /** The Data stage: import, the dataset library, and the selected dataset. */
 export function DataPage() {
@@ -18,7 +19,8 @@ export function DataPage() {
           The workbench was updated in another tab. Reload this tab to keep working; nothing was lost.
         </div>
       )}
-      {error !== null && (
+      {error?.code === 'STORAGE_UNAVAILABLE' && <StorageRecovery error={error} />}
+      {error !== null && error.code !== 'STORAGE_UNAVAILABLE' && (
         <div role="alert" className="panel error" data-testid="data-error" data-code={error.code}>
           <p>{error.message}</p>
           <p>{USER_MESSAGES[error.code]}</p>
