@@ -1,4 +1,5 @@
 import welford from '../../../shaders/common/welford.wgsl?raw';
+import columnHistogram from '../../../shaders/data/column_histogram.wgsl?raw';
 import columnStatsMerge from '../../../shaders/data/column_stats_merge.wgsl?raw';
 import columnStatsPartial from '../../../shaders/data/column_stats_partial.wgsl?raw';
 import type { KernelSource } from '../gpu/pipelineCache';
@@ -29,4 +30,5 @@ export const KERNELS = {
     ['common/welford.wgsl', welford],
     ['data/column_stats_merge.wgsl', columnStatsMerge],
   ]),
+  columnHistogram: kernel('ColumnHistogram', [['data/column_histogram.wgsl', columnHistogram]]),
 } as const satisfies Record<string, KernelEntry>;
