@@ -1,6 +1,12 @@
 import { EXPECTED_ARCH } from './browser';
 import { expect, test } from './fixtures/harness';
-import { expectStatsClose, sampleReference, shownStats } from './fixtures/reference';
+import {
+  expectStatsClose,
+  sampleHistograms,
+  sampleReference,
+  shownHistograms,
+  shownStats,
+} from './fixtures/reference';
 
 test.describe('data: column statistics of the built-in sample', () => {
   test('computes them on WebGPU in the worker, matching the CPU reference', async ({ page }) => {
@@ -14,17 +20,20 @@ test.describe('data: column statistics of the built-in sample', () => {
     await expect(run).toHaveAttribute('data-generation', '1');
     await expect(page.getByTestId('stats-backend')).toContainText(EXPECTED_ARCH);
     expectStatsClose(await shownStats(page), await sampleReference(), 1e-5);
+    expect(await shownHistograms(page)).toEqual(await sampleHistograms());
     const maxDiff = Number(await page.getByTestId('stats-maxdiff').textContent());
     expect(maxDiff).toBeLessThan(1e-5);
     await expect(page.getByTestId('dataset-summary')).toContainText('344 rows');
   });
 
-  test('recomputes on demand, on the same device, with two dispatches and one readback', async ({ page }) => {
+  test('recomputes on demand, on the same device, with three dispatches and two readbacks (statistics, then histograms)', async ({
+    page,
+  }) => {
     await page.goto('/');
     await expect(page.getByTestId('stats-run')).toHaveAttribute('data-backend', 'webgpu');
     await page.getByRole('button', { name: 'Compute statistics' }).click();
     await expect(page.getByTestId('stats-status')).toHaveAttribute('data-status', 'done');
-    await expect(page.getByTestId('stats-run')).toContainText('2 dispatches · 1 readback');
+    await expect(page.getByTestId('stats-run')).toContainText('3 dispatches · 2 readbacks');
     await expect(page.getByTestId('stats-run')).toHaveAttribute('data-generation', '1');
   });
 

@@ -1,5 +1,6 @@
 import type { DatasetMeta } from '../engine/data/dataset';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
+import type { ColumnHistogram } from '../engine/data/histogram.ref';
 import type { ColumnStats } from '../engine/data/runningStat';
 import type { GpuCounters } from '../engine/gpu/buffers';
 import type { GpuEvent } from '../engine/gpu/context';
@@ -14,6 +15,8 @@ export type WorkerEvent = GpuEvent | { readonly type: 'worker-error'; readonly m
 /** The outcome of a statistics job, with where it ran and what it cost. */
 export interface StatsRun {
   readonly stats: readonly ColumnStats[];
+  /** Equal-width histograms over each column's [min, max]. */
+  readonly histograms: readonly ColumnHistogram[];
   readonly backend: 'webgpu' | 'cpu';
   readonly adapter: AdapterSummary | null;
   /** Which device generation ran it (2 after one loss and rebuild). */

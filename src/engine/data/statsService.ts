@@ -5,6 +5,9 @@ import type { GpuContext } from '../gpu/context';
 import { PassTimer } from '../gpu/timing';
 import { columnStatsGpu } from './columnStats.gpu';
 import { columnStatsRef } from './columnStats.ref';
+import { columnHistogramsGpu } from './histogram.gpu';
+import { columnHistogramsRef } from './histogram.ref';
+import type { ColumnStats } from './runningStat';
 import type { NumericTable } from './table';
 
 /** Codes after which 'auto' runs the job on the CPU instead of failing. */
@@ -20,13 +23,21 @@ export async function computeColumnStats(
   if (backend !== 'cpu') {
     const counters = newCounters();
     try {
-      const { stats, session, timings } = await gpu.run(async (session) => {
+      const { stats, histograms, session, timings } = await gpu.run(async (session) => {
         const timer = PassTimer.create(session.device);
         const stats = await columnStatsGpu(session, table, { counters, timer });
-        return { stats, session, timings: timer ? await timer.durations() : {} };
+        const histograms = await columnHistogramsGpu(
+          session,
+          table,
+          rangesOf(stats),
+          HISTOGRAM_BINS,
+          counters,
+        );
+        return { stats, histograms, session, timings: timer ? await timer.durations() : {} };
       });
       return {
         stats,
+        histograms,
         backend: 'webgpu',
         adapter: session.adapter,
         deviceGeneration: session.generation,
@@ -44,9 +55,19 @@ export async function computeColumnStats(
   return cpuRun(table, start, null);
 }
 
+/** Bins of the per-column histograms shown with the statistics. */
+export const HISTOGRAM_BINS = 20;
+
+/** Histogram ranges: each column's [min, max] (empty columns get [0, 0]). */
+function rangesOf(stats: readonly ColumnStats[]): [number, number][] {
+  return stats.map((s) => [s.min ?? 0, s.max ?? 0]);
+}
+
 function cpuRun(table: NumericTable, start: number, fallbackReason: string | null): StatsRun {
+  const stats = columnStatsRef(table);
   return {
-    stats: columnStatsRef(table),
+    stats,
+    histograms: columnHistogramsRef(table, rangesOf(stats), HISTOGRAM_BINS),
     backend: 'cpu',
     adapter: null,
     deviceGeneration: null,

@@ -94,7 +94,12 @@ export function DatasetView({ meta }: { meta: DatasetMeta }) {
               </span>
             </p>
           )}
-          <StatsTable stats={run.stats} caption="Numeric column statistics" testId="stats-table" />
+          <StatsTable
+            stats={run.stats}
+            histograms={run.histograms}
+            caption="Numeric column statistics"
+            testId="stats-table"
+          />
         </div>
       )}
       <ColumnsTable meta={meta} stats={run?.stats ?? null} categories={categories} />
