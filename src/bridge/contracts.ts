@@ -1,4 +1,5 @@
 import type { DatasetMeta } from '../engine/data/dataset';
+import type { ImageThumb } from '../engine/data/images';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnHistogram } from '../engine/data/histogram.ref';
 import type { ColumnStats } from '../engine/data/runningStat';
@@ -43,10 +44,13 @@ export interface ComputeApi {
 /** Progress of an import, for its progress bar. */
 export type ImportProgress = IngestProgress & { readonly name: string };
 
-/** A page of rows for the table view: cells as numbers, text, ISO dates or null. */
+/** One cell for the table view: a number, text, an ISO date, an image thumbnail, or null (missing). */
+export type RowCell = string | number | null | ImageThumb;
+
+/** A page of rows for the table view. */
 export interface RowsPage {
   readonly start: number;
-  readonly rows: readonly (readonly (string | number | null)[])[];
+  readonly rows: readonly (readonly RowCell[])[];
 }
 
 /** Storage use and whether the browser keeps it from eviction. */
@@ -61,8 +65,20 @@ export interface DataApi {
   listDatasets(): Promise<DatasetMeta[]>;
   /** Imports a file chosen or dropped by the user. */
   importFile(file: File, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
+  /**
+   * Imports several files as ONE dataset: PNG/JPEG images (paths 'label/name.png' give the labels) and zips
+   * of them, or an IDX images file with its labels file (MNIST). `paths[i]` is files[i]'s relative path
+   * (webkitRelativePath or the dropped entry's path), which does not survive the hop to the worker.
+   */
+  importFiles(
+    files: readonly File[],
+    onProgress: (p: ImportProgress) => void,
+    paths?: readonly string[],
+  ): Promise<DatasetMeta>;
   /** Imports from a URL (same origin, or a server that allows CORS). */
   importUrl(url: string, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
+  /** Imports several URLs as one dataset, as importFiles does (the built-in MNIST sample is an IDX pair). */
+  importUrls(urls: readonly string[], onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
   /** Cancels the running import; it ends with CANCELLED and stores nothing. */
   cancelImport(): Promise<void>;
   deleteDataset(id: string): Promise<void>;

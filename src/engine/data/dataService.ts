@@ -1,12 +1,17 @@
 import type { IDBPDatabase } from 'idb';
-import type { DataApi, ImportProgress } from '../../bridge/contracts';
+import type { DataApi, ImportProgress, RowCell } from '../../bridge/contracts';
 import { DatasetRepo } from '../../db/datasets.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { storageEstimate } from '../../db/storage';
 import { WorkbenchError } from '../../lib/errors';
-import type { DatasetMeta } from './dataset';
+import type { ColumnChunk, DatasetMeta, ImageSource } from './dataset';
+import { download } from './download';
 import { cellValue, exportCsv, exportJsonl } from './export';
-import { ingest, type IngestSource } from './ingest/ingest';
+import { thumbnail } from './images';
+import { ingestPlanned, planFiles } from './ingest/files';
+import { browserImageDecoder } from './ingest/imageDecode';
+import type { InputFile } from './ingest/imageStore';
+import { ingest, type IngestOptions, type IngestSource } from './ingest/ingest';
 import { categoryCounts } from './numericTable';
 
 /** Largest file imported; bigger ones are refused up front with a clear message. */
@@ -35,11 +40,17 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
     return m;
   }
 
-  async function run(src: IngestSource, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta> {
-    if (src.bytes > MAX_IMPORT_BYTES) {
+  /** Runs one import at a time, cancellable, with progress sent at most ~10 times a second. */
+  async function exclusive(
+    name: string,
+    bytes: number,
+    onProgress: (p: ImportProgress) => void,
+    job: (sink: DatasetRepo, opts: IngestOptions & { signal: AbortSignal }) => Promise<DatasetMeta>,
+  ): Promise<DatasetMeta> {
+    if (bytes > MAX_IMPORT_BYTES) {
       throw new WorkbenchError(
         'INVALID_INPUT',
-        `${src.name} is larger than 2 GiB; split it and import the parts`,
+        `${name} is larger than 2 GiB; split it and import the parts`,
       );
     }
     if (running !== null)
@@ -48,20 +59,42 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
     running = controller;
     let last = 0;
     try {
-      return await ingest(src, await ready(), {
+      return await job(await ready(), {
         id: newId(),
         signal: controller.signal,
-        // Progress crosses to the page at most ~10 times a second.
         onProgress: (p) => {
           const now = performance.now();
           if (now - last < 100) return;
           last = now;
-          onProgress({ ...p, name: src.name });
+          onProgress({ ...p, name });
         },
       });
     } finally {
       running = null;
     }
+  }
+
+  function run(src: IngestSource, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta> {
+    return exclusive(src.name, src.bytes, onProgress, (sink, opts) => ingest(src, sink, opts));
+  }
+
+  /** Several files as one dataset (images, zips, an IDX pair); a single text file takes the text path. */
+  async function runFiles(
+    files: readonly InputFile[],
+    kind: ImageSource['kind'],
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<DatasetMeta> {
+    const plan = await planFiles(files);
+    if (plan.kind === 'text') {
+      const { name, blob } = plan.file;
+      return run({ name, kind, bytes: blob.size, open: () => blob.stream() }, onProgress);
+    }
+    const bytes = files.reduce((n, f) => n + f.blob.size, 0);
+    const name = files.length === 1 ? files[0]!.name : `${files.length} files`;
+    const decoder = browserImageDecoder();
+    return exclusive(name, bytes, onProgress, (sink, opts) =>
+      ingestPlanned(plan, decoder, sink, { ...opts, kind }),
+    );
   }
 
   const reader = (r: DatasetRepo, id: string) => async (column: number, index: number) => {
@@ -78,25 +111,18 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
     importFile(file, onProgress) {
       return run({ name: file.name, kind: 'file', bytes: file.size, open: () => file.stream() }, onProgress);
     },
+    importFiles(files, onProgress, paths) {
+      const inputs = files.map((file, i) => ({ name: file.name, path: paths?.[i] || file.name, blob: file }));
+      return runFiles(inputs, 'file', onProgress);
+    },
     async importUrl(url, onProgress) {
-      const parsed = new URL(url, self.location.href);
-      if (parsed.protocol !== 'https:' && parsed.origin !== self.location.origin) {
-        throw new WorkbenchError('INVALID_INPUT', 'Only https URLs (or this site) can be imported');
-      }
-      let blob: Blob;
-      try {
-        const res = await fetch(parsed);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        blob = await res.blob();
-      } catch (e) {
-        throw new WorkbenchError(
-          'REMOTE_UNAVAILABLE',
-          `Could not download ${parsed.href}: ${(e as Error).message}. The server may be down or not allow cross-origin requests (CORS).`,
-        );
-      }
-      const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'download.csv');
-      const kind = parsed.origin === self.location.origin ? 'sample' : 'url';
+      const { name, blob, kind } = await download(url);
       return run({ name, kind, bytes: blob.size, open: () => blob.stream() }, onProgress);
+    },
+    async importUrls(urls, onProgress) {
+      const got = await Promise.all(urls.map(download));
+      const inputs = got.map(({ name, blob }) => ({ name, path: name, blob }));
+      return runFiles(inputs, got.every((d) => d.kind === 'sample') ? 'sample' : 'url', onProgress);
     },
     cancelImport() {
       running?.abort();
@@ -122,14 +148,22 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
       const r = await ready();
       const read = reader(r, id);
       const end = Math.min(m.rows, start + count);
-      const rows: (string | number | null)[][] = [];
+      const rows: RowCell[][] = [];
+      // Image cells travel as small thumbnails, never as whole images.
+      const cell = (k: number, c: ColumnChunk, r0: number): RowCell => {
+        const col = m.columns[k]!;
+        const v = cellValue(col, c, r0);
+        return col.type === 'image' && col.shape !== undefined && v !== null
+          ? thumbnail(c, r0, col.shape)
+          : v;
+      };
       for (let index = Math.floor(start / m.chunkRows); index * m.chunkRows < end; index++) {
         const chunks = await Promise.all(m.columns.map((_, c) => read(c, index)));
         const from = Math.max(start, index * m.chunkRows);
         const to = Math.min(end, (index + 1) * m.chunkRows);
         for (let row = from; row < to; row++) {
           const r0 = row - index * m.chunkRows;
-          rows.push(chunks.map((c, k) => cellValue(m.columns[k]!, c, r0)));
+          rows.push(chunks.map((c, k) => cell(k, c, r0)));
         }
       }
       return { start, rows };

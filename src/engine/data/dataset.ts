@@ -2,9 +2,13 @@ import type { ColumnStats } from './runningStat';
 
 /**
  * Column types, inferred over all rows with promotion. Numbers keep their source precision (f64) in
- * storage and become f32 only on upload to the GPU; integers beyond 2^53 stay text.
+ * storage and become f32 only on upload to the GPU; integers beyond 2^53 stay text. Image columns come
+ * only from image imports (IDX, image folders, zips), never from inference over text.
  */
-export type ColumnType = 'number' | 'integer' | 'date' | 'categorical' | 'text';
+export type ColumnType = 'number' | 'integer' | 'date' | 'categorical' | 'text' | 'image';
+
+/** An image column's pixel shape: height, width, channels (1 gray, 3 RGB). */
+export type ImageShape = readonly [height: number, width: number, channels: number];
 
 /** One column's schema. */
 export interface ColumnMeta {
@@ -17,14 +21,21 @@ export interface ColumnMeta {
   readonly labels?: readonly string[];
   /** Date columns: how the source wrote them (e.g. 'YYYY-MM-DD', 'DD/MM/YYYY'). */
   readonly dateFormat?: string;
+  /** Image columns: every cell's shape (h, w, channels); all images of a column share it. */
+  readonly shape?: ImageShape;
 }
 
-/** Where a dataset came from. */
+/** Where a dataset read by the text/record ingest came from. */
 export interface DatasetSource {
   readonly kind: 'file' | 'url' | 'sample';
   readonly name: string;
   readonly bytes: number;
-  readonly format: 'csv' | 'json' | 'jsonl';
+  readonly format: 'csv' | 'json' | 'jsonl' | 'arrow' | 'parquet';
+}
+
+/** Where an image dataset came from: 'idx' MNIST-style IDX files; 'images' PNG/JPEG files, folders or zips. */
+export interface ImageSource extends Omit<DatasetSource, 'format'> {
+  readonly format: 'idx' | 'images';
 }
 
 /** An immutable snapshot's metadata: schema, statistics, hash, time and lineage. */
@@ -44,7 +55,7 @@ export interface DatasetMeta {
   readonly createdAt: number;
   /** SHA-256 (hex) over the stored column data, in column then chunk order. */
   readonly contentHash: string;
-  readonly source: DatasetSource;
+  readonly source: DatasetSource | ImageSource;
   /** The dataset and recipe this one was derived from; null for an import. */
   readonly parent: { readonly datasetId: string; readonly recipe: unknown } | null;
   /** Per-column statistics (numeric columns), once computed. */
@@ -53,8 +64,11 @@ export interface DatasetMeta {
   readonly status: 'importing' | 'ready';
 }
 
-/** Stored values of one chunk of one column. number/integer/date: Float64Array; categorical: codes; text: strings. */
-export type ChunkData = Float64Array | Int32Array | string[];
+/**
+ * Stored values of one chunk of one column. number/integer/date: Float64Array; categorical: codes;
+ * text: strings; image: u8 pixels, rows × (h·w·c), each row's image row-major HWC.
+ */
+export type ChunkData = Float64Array | Int32Array | Uint8Array | string[];
 
 /** One chunk of one column, as stored. Missing rows have their validity bit clear. */
 export interface ColumnChunk {

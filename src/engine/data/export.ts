@@ -1,4 +1,5 @@
 import type { ColumnChunk, ColumnMeta, DatasetMeta } from './dataset';
+import { imageText } from './images';
 
 /** Reads chunk `index` of column `column` of the dataset being exported. */
 export type ChunkReader = (column: number, index: number) => Promise<ColumnChunk>;
@@ -19,9 +20,14 @@ function isValid(c: ColumnChunk, r: number): boolean {
   return (((c.validity[r >>> 5] ?? 0) >>> (r & 31)) & 1) === 1;
 }
 
-/** A cell's value for export: numbers exactly (shortest round-trip form), dates as ISO, categories by name. */
+/**
+ * A cell's value for export: numbers exactly (shortest round-trip form), dates as ISO, categories by name.
+ * Image cells become the placeholder 'image HxWxC': CSV and JSON Lines do not carry pixels (the IDX files
+ * or image folders they came from do), and a base64 column would make a 60,000-image export unreadable.
+ */
 export function cellValue(meta: ColumnMeta, c: ColumnChunk, r: number): string | number | null {
   if (!isValid(c, r)) return null;
+  if (meta.type === 'image') return imageText(meta.shape);
   const v = c.data[r];
   if (typeof v === 'string') return v;
   if (v === undefined) return null;

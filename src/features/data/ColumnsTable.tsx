@@ -37,6 +37,7 @@ export function ColumnsTable({
               <th scope="row">{c.name}</th>
               <td>
                 {c.type}
+                {c.shape ? ` ${c.shape.join('×')}` : ''}
                 {c.dateFormat ? ` (${c.dateFormat})` : ''}
               </td>
               <td>{c.missing}</td>

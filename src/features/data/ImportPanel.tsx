@@ -2,7 +2,14 @@ import { useState, type DragEvent, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { dataStore } from '../../state/dataStore';
 import { cancelImport, importFiles, importFromUrl, importSample, SAMPLES } from './actions';
+import { droppedFiles } from './dropped';
 import { formatBytes } from './format';
+
+/** File types the picker offers: tables, and images, zips of them and IDX files (MNIST) for image datasets. */
+const ACCEPT = [
+  '.csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,application/json',
+  '.idx,.idx1-ubyte,.idx3-ubyte,.ubyte,.gz,.zip,image/png,image/jpeg,.png,.jpg,.jpeg',
+].join(',');
 
 /** File picker, drop zone, URL and built-in samples, with a progress bar and Cancel while importing. */
 export function ImportPanel() {
@@ -14,7 +21,12 @@ export function ImportPanel() {
   const onDrop = (e: DragEvent<HTMLDivElement>): void => {
     e.preventDefault();
     setDragging(false);
-    if (!busy) void importFiles([...e.dataTransfer.files]);
+    if (busy) return;
+    const loose = [...e.dataTransfer.files]; // the drop's lists empty once this handler returns
+    droppedFiles(e.dataTransfer).then(
+      ({ files, paths }) => importFiles(files, paths),
+      () => importFiles(loose),
+    );
   };
   const onUrl = (e: FormEvent): void => {
     e.preventDefault();
@@ -39,7 +51,7 @@ export function ImportPanel() {
           <input
             type="file"
             multiple
-            accept=".csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,application/json"
+            accept={ACCEPT}
             disabled={busy}
             onChange={(e) => {
               const files = [...(e.currentTarget.files ?? [])];
@@ -48,7 +60,25 @@ export function ImportPanel() {
             }}
           />
         </label>
-        <span>or drop CSV, TSV, JSON or JSON Lines files here</span>
+        <label className="button">
+          Choose an image folder…
+          <input
+            type="file"
+            ref={(el) => {
+              if (el) el.webkitdirectory = true;
+            }}
+            disabled={busy}
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = '';
+              void importFiles(files);
+            }}
+          />
+        </label>
+        <span>
+          or drop CSV, TSV, JSON or JSON Lines files here; or images in one folder per class, a zip of them,
+          or MNIST IDX files
+        </span>
       </div>
       <form onSubmit={onUrl} className="toolbar">
         <label htmlFor="import-url">From a URL</label>

@@ -1,24 +1,57 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { dataClient } from '../../bridge/clients';
+import type { RowCell } from '../../bridge/contracts';
 import type { DatasetMeta } from '../../engine/data/dataset';
+import type { ImageThumb } from '../../engine/data/images';
 import { dataStore } from '../../state/dataStore';
 
 const ROW_HEIGHT = 28;
+/** Rows of image datasets are taller, so a thumbnail is big enough to see. */
+const IMAGE_ROW_HEIGHT = 44;
 const PAGE = 200;
 
-type Cell = string | number | null;
+/** An image cell: the worker's thumbnail drawn with putImageData (no data: or blob: URLs needed). */
+function Thumbnail({ thumb, label }: { thumb: ImageThumb; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    const { width, height, channels, pixels } = thumb;
+    const img = ctx.createImageData(width, height);
+    for (let p = 0; p < width * height; p++) {
+      for (let k = 0; k < 3; k++) img.data[p * 4 + k] = pixels[p * channels + (channels === 1 ? 0 : k)] ?? 0;
+      img.data[p * 4 + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+  }, [thumb]);
+  return (
+    <canvas
+      ref={ref}
+      width={thumb.width}
+      height={thumb.height}
+      role="img"
+      aria-label={label}
+      style={{ height: IMAGE_ROW_HEIGHT - 6, imageRendering: 'pixelated', verticalAlign: 'middle' }}
+    />
+  );
+}
+
+function isThumb(v: RowCell | undefined): v is ImageThumb {
+  return typeof v === 'object' && v !== null;
+}
 
 /** Scrolls any number of rows smoothly: only visible rows are rendered, pages are read from the worker. */
 export function RowsTable({ meta }: { meta: DatasetMeta }) {
   const parent = useRef<HTMLDivElement>(null);
-  const [pages, setPages] = useState<Map<number, readonly (readonly Cell[])[]>>(new Map());
+  const [pages, setPages] = useState<Map<number, readonly (readonly RowCell[])[]>>(new Map());
+  const rowHeight = meta.columns.some((c) => c.type === 'image') ? IMAGE_ROW_HEIGHT : ROW_HEIGHT;
   const loading = useRef(new Set<number>());
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us
   const v = useVirtualizer({
     count: meta.rows,
     getScrollElement: () => parent.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 20,
   });
   const items = v.getVirtualItems();
@@ -67,16 +100,27 @@ export function RowsTable({ meta }: { meta: DatasetMeta }) {
                 className="rows-row"
                 style={{
                   transform: `translateY(${item.start}px)`,
-                  height: ROW_HEIGHT,
+                  height: rowHeight,
                   gridTemplateColumns: template,
                 }}
               >
                 <span role="rowheader">{item.index + 1}</span>
-                {cols.map((c, k) => (
-                  <span role="gridcell" key={c.name} className={row?.[k] === null ? 'missing' : undefined}>
-                    {row === undefined ? '…' : row[k] === null ? 'missing' : String(row[k])}
-                  </span>
-                ))}
+                {cols.map((c, k) => {
+                  const v = row?.[k];
+                  return (
+                    <span role="gridcell" key={c.name} className={v === null ? 'missing' : undefined}>
+                      {row === undefined ? (
+                        '…'
+                      ) : isThumb(v) ? (
+                        <Thumbnail thumb={v} label={`${c.name} of row ${item.index + 1}`} />
+                      ) : v === null ? (
+                        'missing'
+                      ) : (
+                        String(v)
+                      )}
+                    </span>
+                  );
+                })}
               </div>
             );
           })}

@@ -10,7 +10,15 @@ export const SAMPLES = [
   { id: 'penguins', label: 'Palmer penguins', path: 'samples/penguins.csv' },
   { id: 'iris', label: 'Iris', path: 'samples/iris.csv' },
   { id: 'breast_cancer', label: 'Breast cancer', path: 'samples/breast_cancer.csv' },
+  {
+    id: 'mnist',
+    label: 'MNIST-3000',
+    paths: ['samples/mnist-3000-images-idx3-ubyte.gz', 'samples/mnist-3000-labels-idx1-ubyte.gz'],
+  },
 ] as const;
+
+/** Files that import together as ONE dataset: images, zips of them, IDX files (MNIST). */
+const MULTI_FILE = /\.(png|jpe?g|webp|gif|bmp|zip|gz|idx\d?|ubyte)$|-ubyte$/i;
 
 const data = () => dataClient(() => dataStore.setState({ staleTab: true }));
 const compute = () => computeClient(applyWorkerEvent);
@@ -77,8 +85,19 @@ async function runImport(start: (onProgress: (p: ImportProgress) => void) => Pro
   }
 }
 
-/** Imports files chosen in the picker or dropped on the page, one after another. */
-export async function importFiles(files: readonly File[]): Promise<void> {
+/**
+ * Imports files chosen in the picker or dropped on the page. Images, zips and IDX files become one dataset
+ * together (labels from the folders in `paths`, by default each file's webkitRelativePath); other files
+ * (CSV, JSON …) are imported one after another, each its own dataset.
+ */
+export async function importFiles(
+  files: readonly File[],
+  paths: readonly string[] = files.map((f) => f.webkitRelativePath || f.name),
+): Promise<void> {
+  if (files.some((f) => MULTI_FILE.test(f.name))) {
+    await runImport((onProgress) => data().importFiles([...files], proxy(onProgress), [...paths]));
+    return;
+  }
   for (const file of files) await runImport((onProgress) => data().importFile(file, proxy(onProgress)));
 }
 
@@ -90,6 +109,10 @@ export function importFromUrl(url: string): Promise<void> {
 /** Imports one of the built-in samples. */
 export function importSample(id: (typeof SAMPLES)[number]['id']): Promise<void> {
   const sample = SAMPLES.find((s) => s.id === id)!;
+  if ('paths' in sample) {
+    const urls = sample.paths.map((p) => new URL(p, document.baseURI).href);
+    return runImport((onProgress) => data().importUrls(urls, proxy(onProgress)));
+  }
   return importFromUrl(new URL(sample.path, document.baseURI).href);
 }
 

@@ -106,7 +106,7 @@ export async function ingest(
 function baseMeta(src: IngestSource, scan: Scan, opts: IngestOptions, chunkRows: number): DatasetMeta {
   return {
     id: opts.id,
-    name: src.name.replace(/\.(csv|tsv|txt|json|jsonl|ndjson)$/i, ''),
+    name: src.name.replace(/\.(csv|tsv|txt|json|jsonl|ndjson|arrows?|feather|ipc|parquet|pq)$/i, ''),
     rows: scan.rows,
     columns: scan.plans.map((p: ColumnPlan) => columnMeta(p)),
     target: scan.target,

@@ -1,0 +1,169 @@
+import { WorkbenchError, toWorkbenchError } from '../../../lib/errors';
+import type { ColumnChunk, ColumnMeta, DatasetMeta, ImageShape, ImageSource } from '../dataset';
+import { chunkBytes, chunkDigest, combineDigests } from './hash';
+import type { DatasetSink, IngestOptions, IngestProgress } from './ingest';
+
+/** One file of a multi-file import: its path ('label/name.png', or just the name) and its bytes. */
+export interface InputFile {
+  /** The file name (the last part of the path). */
+  readonly name: string;
+  readonly path: string;
+  readonly blob: Blob;
+}
+
+/** Options of a multi-file import: those of a text import, plus where the files came from. */
+export interface MultiIngestOptions extends IngestOptions {
+  readonly kind: ImageSource['kind'];
+}
+
+/** Bytes one stored image chunk aims at: few IndexedDB records, yet a page of rows reads only a few MB. */
+const CHUNK_TARGET_BYTES = 4 * 2 ** 20;
+/** Most rows in one image chunk (MNIST's 28×28 gives 4096 rows, 3 MiB). */
+const MAX_CHUNK_ROWS = 4096;
+
+/** Rows per stored chunk for images of `shape`: at most 4096 and about 4 MiB of pixels. */
+export function imageChunkRows(shape: ImageShape): number {
+  const perRow = shape[0] * shape[1] * shape[2];
+  return Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.floor(CHUNK_TARGET_BYTES / perRow)));
+}
+
+/** What an image import stores: one image column and, with labels, a categorical `label` column. */
+export interface ImageDatasetPlan {
+  readonly name: string;
+  readonly source: ImageSource;
+  readonly shape: ImageShape;
+  readonly rows: number;
+  /** Class names of the label column, indexed by code; null: no label column. */
+  readonly classes: readonly string[] | null;
+  /** Rows without a label (images outside any folder). */
+  readonly labelMissing: number;
+}
+
+/** One chunk's rows: pixels rows × (h·w·c), and label codes (-1 = missing) when the plan has classes. */
+export interface ImageBlock {
+  readonly rows: number;
+  readonly pixels: Uint8Array;
+  readonly labels: Int32Array | null;
+}
+
+/** Throws CANCELLED once the import's signal has fired. */
+export function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new WorkbenchError('CANCELLED', 'The import was cancelled; nothing was stored.');
+}
+
+function allValid(rows: number): Uint32Array {
+  const v = new Uint32Array(Math.ceil(rows / 32));
+  for (let r = 0; r < rows; r++) v[r >>> 5]! |= 1 << (r & 31);
+  return v;
+}
+
+function labelChunk(id: string, index: number, codes: Int32Array): ColumnChunk {
+  const validity = new Uint32Array(Math.ceil(codes.length / 32));
+  codes.forEach((code, r) => {
+    if (code >= 0) validity[r >>> 5]! |= 1 << (r & 31);
+  });
+  return { datasetId: id, column: 1, index, rows: codes.length, data: codes, validity };
+}
+
+function columnsOf(plan: ImageDatasetPlan): ColumnMeta[] {
+  const image: ColumnMeta = { name: 'image', type: 'image', missing: 0, shape: plan.shape };
+  if (plan.classes === null) return [image];
+  return [
+    image,
+    { name: 'label', type: 'categorical', missing: plan.labelMissing, dictionary: plan.classes },
+  ];
+}
+
+/**
+ * Stores an image dataset block by block, exactly as the text ingest does: listed only once every chunk and
+ * its record are committed; on error or cancel everything written is removed. Blocks must hold
+ * `imageChunkRows(plan.shape)` rows each, the last one fewer.
+ */
+export async function writeImageDataset(
+  plan: ImageDatasetPlan,
+  blocks: AsyncIterable<ImageBlock> | Iterable<ImageBlock>,
+  sink: DatasetSink,
+  opts: IngestOptions,
+): Promise<DatasetMeta> {
+  const chunkRows = imageChunkRows(plan.shape);
+  const rowBytes = plan.shape[0] * plan.shape[1] * plan.shape[2];
+  const base: DatasetMeta = {
+    id: opts.id,
+    name: plan.name,
+    rows: plan.rows,
+    columns: columnsOf(plan),
+    target: plan.classes === null ? null : 'label',
+    chunkRows,
+    chunkCount: 0,
+    bytes: 0,
+    createdAt: (opts.now ?? Date.now)(),
+    contentHash: '',
+    source: plan.source,
+    parent: null,
+    stats: null,
+    status: 'importing',
+  };
+  const report = (rows: number): void =>
+    opts.onProgress?.({
+      phase: 'storing',
+      bytes: Math.round((plan.source.bytes * rows) / Math.max(1, plan.rows)),
+      totalBytes: plan.source.bytes,
+      rows,
+    } satisfies IngestProgress);
+  let begun = false;
+  try {
+    checkCancelled(opts.signal);
+    await sink.beginImport(base);
+    begun = true;
+    const hashes: string[][] = base.columns.map(() => []);
+    let bytes = 0;
+    let index = 0;
+    let stored = 0;
+    for await (const block of blocks) {
+      checkCancelled(opts.signal);
+      const last = stored + block.rows === plan.rows;
+      if ((block.rows !== chunkRows && !last) || block.pixels.length !== block.rows * rowBytes) {
+        throw new WorkbenchError('INTERNAL', `Image block ${index} of ${plan.name} has the wrong size`);
+      }
+      const chunks: ColumnChunk[] = [
+        {
+          datasetId: opts.id,
+          column: 0,
+          index,
+          rows: block.rows,
+          data: block.pixels,
+          validity: allValid(block.rows),
+        },
+      ];
+      if (plan.classes !== null) chunks.push(labelChunk(opts.id, index, block.labels!));
+      await sink.putChunks(chunks);
+      for (const c of chunks) {
+        hashes[c.column]!.push(await chunkDigest(c));
+        bytes += chunkBytes(c);
+      }
+      index++;
+      stored += block.rows;
+      report(stored);
+    }
+    if (stored !== plan.rows) {
+      throw new WorkbenchError('INTERNAL', `${plan.name}: ${stored} of ${plan.rows} images were stored`);
+    }
+    const meta: DatasetMeta = {
+      ...base,
+      chunkCount: index,
+      bytes,
+      contentHash: await combineDigests(hashes.flat()),
+      status: 'ready',
+    };
+    await sink.commitImport(meta);
+    return meta;
+  } catch (e) {
+    if (begun) await sink.abortImport(opts.id).catch(() => undefined);
+    throw toWorkbenchError(e);
+  }
+}
+
+/** Sorts names as people expect: '2' before '10', case-insensitive. */
+export function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0);
+}
