@@ -84,6 +84,8 @@ export interface DataApi {
   deleteDataset(id: string): Promise<void>;
   renameDataset(id: string, name: string): Promise<DatasetMeta>;
   setTarget(id: string, column: string | null): Promise<DatasetMeta>;
+  /** Changes a column's type by writing a new snapshot (parent = this dataset); refuses lossy changes. */
+  retypeColumn(id: string, column: string, to: string): Promise<DatasetMeta>;
   /** Rows [start, start + count) for display. */
   readRows(id: string, start: number, count: number): Promise<RowsPage>;
   /** Category counts of each categorical column, most frequent first. */

@@ -12,6 +12,7 @@ import { ingestPlanned, planFiles } from './ingest/files';
 import { browserImageDecoder } from './ingest/imageDecode';
 import type { InputFile } from './ingest/imageStore';
 import { ingest, type IngestOptions, type IngestSource } from './ingest/ingest';
+import { deriveRetyped } from './derive';
 import { categoryCounts } from './numericTable';
 
 /** Largest file imported; bigger ones are refused up front with a clear message. */
@@ -135,6 +136,9 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
       const clean = name.trim();
       if (clean === '') throw new WorkbenchError('INVALID_INPUT', 'A dataset needs a name');
       return (await ready()).renameDataset(id, clean.slice(0, 200));
+    },
+    async retypeColumn(id, column, to) {
+      return deriveRetyped(await ready(), await meta(id), column, to, newId());
     },
     async setTarget(id, column) {
       const m = await meta(id);

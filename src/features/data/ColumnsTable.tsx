@@ -1,7 +1,8 @@
 import type { ColumnStats } from '../../engine/data/runningStat';
 import type { DatasetMeta } from '../../engine/data/dataset';
 import type { CategoryCounts } from '../../state/dataStore';
-import { setTarget } from './actions';
+import { RETYPE_TARGETS } from '../../engine/data/retype';
+import { retypeColumn, setTarget } from './actions';
 import { formatNumber } from './format';
 
 /** The schema: each column's type, missing count, summary and whether it is the target. */
@@ -36,7 +37,21 @@ export function ColumnsTable({
             <tr key={c.name} data-column={c.name} data-type={c.type} data-missing={c.missing}>
               <th scope="row">{c.name}</th>
               <td>
-                {c.type}
+                {c.type === 'image' ? (
+                  c.type
+                ) : (
+                  <select
+                    aria-label={`Type of ${c.name}`}
+                    value={c.type}
+                    onChange={(e) => void retypeColumn(meta.id, c.name, e.currentTarget.value)}
+                  >
+                    {RETYPE_TARGETS.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                  </select>
+                )}
                 {c.shape ? ` ${c.shape.join('×')}` : ''}
                 {c.dateFormat ? ` (${c.dateFormat})` : ''}
               </td>

@@ -10,6 +10,16 @@ import { formatBytes } from './format';
 import { RowsTable } from './RowsTable';
 import { StatsTable } from './StatsTable';
 
+/** A lineage recipe in words, e.g. "year → categorical". */
+function describeRecipe(recipe: unknown): string {
+  if (!Array.isArray(recipe)) return 'derived';
+  return recipe
+    .map((step: { op?: string; column?: string; to?: string }) =>
+      step.op === 'retype' ? `${step.column ?? '?'} → ${step.to ?? '?'}` : String(step.op),
+    )
+    .join(', ');
+}
+
 function where(run: StatsRun): string {
   if (run.backend === 'cpu') return run.fallbackReason ? `CPU (fallback: ${run.fallbackReason})` : 'CPU';
   const a = run.adapter;
@@ -18,7 +28,7 @@ function where(run: StatsRun): string {
 
 /** One dataset: facts, actions, statistics from the GPU, schema and rows. */
 export function DatasetView({ meta }: { meta: DatasetMeta }) {
-  const { status, run, reference, categories } = useStore(dataStore);
+  const { status, run, reference, categories, datasets } = useStore(dataStore);
   const [name, setName] = useState(meta.name);
   const [confirming, setConfirming] = useState(false);
   const categorical = meta.columns.filter((c) => c.type === 'categorical').length;
@@ -31,6 +41,14 @@ export function DatasetView({ meta }: { meta: DatasetMeta }) {
         {new Date(meta.createdAt).toLocaleString()} · hash{' '}
         <code title={meta.contentHash}>{meta.contentHash.slice(0, 12)}</code>
         {meta.target !== null ? ` · target: ${meta.target}` : ''}
+        {meta.parent !== null && (
+          <span data-testid="lineage">
+            {' '}
+            · derived from{' '}
+            {datasets.find((d) => d.id === meta.parent?.datasetId)?.name ?? 'a deleted dataset'} (
+            {describeRecipe(meta.parent.recipe)})
+          </span>
+        )}
       </p>
       <div className="toolbar">
         <form

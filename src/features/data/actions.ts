@@ -134,6 +134,15 @@ export async function deleteDataset(id: string): Promise<void> {
     fail(e);
   }
 }
+export async function retypeColumn(id: string, column: string, to: string): Promise<void> {
+  try {
+    const meta = await data().retypeColumn(id, column, to);
+    await refreshDatasets();
+    await selectDataset(meta.id);
+  } catch (e) {
+    fail(e);
+  }
+}
 export async function setTarget(id: string, column: string | null): Promise<void> {
   await data().setTarget(id, column).then(refreshDatasets, fail);
 }
