@@ -3,12 +3,12 @@ import { probeGpu } from '../src/engine/gpu/probe';
 import { WorkbenchError } from '../src/lib/errors';
 import { selectCases } from './cases';
 import { OPTION_PARAMS, optionsFromQuery, timeOnce, type MeasureOptions } from './measure';
-import { runCase, type CaseResult } from './runner';
+import { runCase, runOnce, type CaseResult, type OnceResult } from './runner';
 import type { AdapterSummary } from '../src/engine/gpu/probe';
 
 /** The page's whole output, plain JSON; `scripts/bench.mjs` reads it from `window.__BENCH_RESULT__`. */
 export interface BenchResult {
-  readonly schema: 1;
+  readonly schema: 2;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly userAgent: string;
@@ -23,6 +23,8 @@ export interface BenchResult {
   /** Adapter probe and device creation, once per page (not part of any case). */
   readonly load: { readonly probeMs: number; readonly deviceMs: number };
   readonly cases: readonly CaseResult[];
+  /** One-off measurements, run after the rows. */
+  readonly once: readonly OnceResult[];
 }
 
 declare global {
@@ -50,6 +52,9 @@ function summaryText(r: BenchResult): string {
         `n ${c.ours.count}/${c.peer.count}, first run ${fmt(c.firstRun.oursMs)} / ${fmt(c.firstRun.peerMs)} ms`,
     );
   }
+  for (const o of r.once) {
+    lines.push(`${o.id}: ${o.figures.map((f) => `${f.name} ${f.value ?? 'n/a'} ${f.unit}`).join(', ')}`);
+  }
   return lines.join('\n');
 }
 
@@ -57,8 +62,12 @@ async function main(): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const params = new URLSearchParams(location.search);
   const options = optionsFromQuery(params);
-  const cases = selectCases(params);
-  const known = new Set<string>([...OPTION_PARAMS, 'cases', ...cases.flatMap((c) => c.params ?? [])]);
+  const { cases, once } = selectCases(params);
+  const known = new Set<string>([
+    ...OPTION_PARAMS,
+    'cases',
+    ...[...cases, ...once].flatMap((c) => c.params ?? []),
+  ]);
   const unknown = [...params.keys()].filter((k) => !known.has(k));
   if (unknown.length > 0) {
     throw new Error(`Unknown query parameter(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
@@ -84,13 +93,20 @@ async function main(): Promise<BenchResult> {
     });
     const ctx = { session: session!, params };
     const results: CaseResult[] = [];
+    const total = cases.length + once.length;
     for (const [i, c] of cases.entries()) {
-      show(`Running ${c.id} (${i + 1}/${cases.length})…`);
+      show(`Running ${c.id} (${i + 1}/${total})…`);
       results.push(await runCase(c, ctx, options));
       if (problems.length > 0) throw new Error(`${c.id}: ${problems.join('; ')}`);
     }
+    const onceResults: OnceResult[] = [];
+    for (const [i, c] of once.entries()) {
+      show(`Running ${c.id} (${cases.length + i + 1}/${total}, once)…`);
+      onceResults.push(await runOnce(c, ctx));
+      if (problems.length > 0) throw new Error(`${c.id}: ${problems.join('; ')}`);
+    }
     return {
-      schema: 1,
+      schema: 2,
       startedAt,
       finishedAt: new Date().toISOString(),
       userAgent: navigator.userAgent,
@@ -104,6 +120,7 @@ async function main(): Promise<BenchResult> {
       options,
       load: { probeMs, deviceMs },
       cases: results,
+      once: onceResults,
     };
   } finally {
     await gpu.dispose();

@@ -105,14 +105,22 @@ export interface Alternation {
 
 const YIELD_EVERY_MS = 100;
 
+/** Untimed work after each call of a side (warm-up and timed), e.g. deleting what it stored. */
+export interface AfterEach {
+  readonly a?: () => unknown;
+  readonly b?: () => unknown;
+}
+
 /**
  * Warm-up, then A B A B … until both sides have `minRuns` runs and `minSeconds` of timed runs in total
- * (or `maxRuns` is reached). Yields to the event loop between pairs now and then, never inside a timing.
+ * (or `maxRuns` is reached). Yields to the event loop between pairs now and then, never inside a timing;
+ * `after` hooks run after each call, outside its timing.
  */
 export async function alternate(
   a: () => unknown,
   b: () => unknown,
   options: MeasureOptions,
+  after: AfterEach = {},
 ): Promise<Alternation> {
   const start = performance.now();
   let lastYield = start;
@@ -123,7 +131,9 @@ export async function alternate(
   };
   for (let i = 0; i < options.warmup; i++) {
     await a();
+    await after.a?.();
     await b();
+    await after.b?.();
     await maybeYield();
   }
   const ta: number[] = [];
@@ -134,7 +144,9 @@ export async function alternate(
     (ta.length >= options.minRuns && tb.length >= options.minRuns && total >= options.minSeconds * 1000);
   while (!done()) {
     const da = await timeOnce(a);
+    await after.a?.();
     const db = await timeOnce(b);
+    await after.b?.();
     ta.push(da);
     tb.push(db);
     total += da + db;

@@ -1,8 +1,9 @@
 // `npm run bench [-- --quick] [--runs=N] [--seconds=S] [--warmup=N] [--cases=a,b] [--timeout=S]`:
 // builds bench/, serves it with the production headers, runs it in Chromium on WebGPU, prints a
-// markdown table and writes bench/results/latest.json. Fails if WebGPU is unavailable. Any other
-// `--name=value` goes to the page's query as a case parameter (e.g. `--statsRows=10000`); the page
-// rejects names no selected case declares.
+// markdown table (A/B rows, MB/s for cases that declare bytes per run, then one-off measurements such as
+// import-200mb-worker) and writes bench/results/latest.json. Fails if WebGPU is unavailable. Any other
+// `--name=value` goes to the page's query as a case parameter (e.g. `--statsRows=10000`, `--bigMb=50`);
+// the page rejects names no selected case declares. `--quick` also shrinks the data cases (QUICK_PARAMS).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,14 +26,20 @@ const WEBGPU_ARGS = [
   '--enable-features=Vulkan',
   '--use-vulkan=swiftshader',
   '--use-angle=vulkan',
+  // performance.measureUserAgentSpecificMemory() resolves at once instead of at the next GC (up to ~20 s).
+  '--enable-blink-features=ForceEagerMeasureMemory',
 ];
+// Case parameters `--quick` sets (unless given) when the case is selected: a 20 MB big import, not 200 MB.
+const QUICK_PARAMS = { 'import-200mb-worker': { bigMb: '20' } };
 
 function parseArgs(argv) {
   const query = new URLSearchParams();
   let timeoutS = 900;
+  let quick = false;
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=', 2);
     if (arg === '--quick') {
+      quick = true;
       query.set('warmup', '2');
       query.set('runs', '5');
       query.set('seconds', '1');
@@ -44,6 +51,15 @@ function parseArgs(argv) {
     } else {
       throw new Error(`Unknown argument ${arg}`);
     }
+  }
+  // Only for selected cases: the page rejects parameters no selected case declares.
+  const selected = query
+    .get('cases')
+    ?.split(',')
+    .map((id) => id.trim());
+  for (const [id, params] of Object.entries(quick ? QUICK_PARAMS : {})) {
+    if (selected !== undefined && !selected.includes(id)) continue;
+    for (const [key, value] of Object.entries(params)) if (!query.has(key)) query.set(key, value);
   }
   return { query, timeoutS };
 }
@@ -65,6 +81,14 @@ async function waitForServer(child, timeoutMs) {
 
 const num = (v, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const int = (v) => (typeof v === 'number' && Number.isFinite(v) ? String(Math.round(v * 100) / 100) : 'n/a');
+
+/** Bytes as MB (10^6) alongside; ratios with 2 decimals; everything else to 0.1. */
+function figure(value, unit) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'n/a';
+  if (unit === 'bytes') return `${value.toLocaleString('en-US')} (${(value / 1e6).toFixed(1)} MB)`;
+  if (unit === '×' || unit === 'MB/s') return value.toFixed(2);
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
 
 function markdown(result, browserVersion) {
   const a = result.adapter;
@@ -101,6 +125,27 @@ function markdown(result, browserVersion) {
       `| ${c.id} | ${num(c.setupMs, 1)} | ${num(c.firstRun.oursMs, 1)} | ${num(c.firstRun.peerMs, 1)} | ` +
         `${int(c.countsPerRun.submits)} |`,
     );
+  }
+  const rated = result.cases.filter((c) => c.throughput);
+  if (rated.length > 0) {
+    lines.push(
+      '',
+      '| case | MB per run | ours MB/s (p50) | peer MB/s (p50) | ours | peer |',
+      '|---|---:|---:|---:|---|---|',
+    );
+    for (const c of rated) {
+      const t = c.throughput;
+      lines.push(
+        `| ${c.id} | ${num(t.bytesPerRun / 1e6, 2)} | ${num(t.oursMBps, 2)} | ${num(t.peerMBps, 2)} | ` +
+          `${c.labels.ours} | ${c.labels.peer} |`,
+      );
+    }
+  }
+  for (const o of result.once ?? []) {
+    lines.push('', `One-off: ${o.id} — ${o.description} (single run, ${num(o.wallMs / 1000, 1)} s)`, '');
+    lines.push('| figure | value | unit |', '|---|---:|---|');
+    for (const f of o.figures) lines.push(`| ${f.name} | ${figure(f.value, f.unit)} | ${f.unit} |`);
+    for (const note of o.notes) lines.push(`- ${note}`);
   }
   return lines.join('\n');
 }
