@@ -22,19 +22,24 @@ export interface CellKinds {
   mdy: boolean;
 }
 
-/** Classifies one trimmed, non-missing cell. */
-export function classify(cell: string): CellKinds {
-  const numericText = !LEADING_ZERO.test(cell);
-  const number = numericText && NUMBER.test(cell) && roundTrips(cell);
-  const integer = number && INTEGER.test(cell) && Number.isSafeInteger(Number(cell));
-  const slash = SLASH_DATE.exec(cell);
+const ALL: CellKinds = { integer: true, number: true, decimalComma: true, iso: true, dmy: true, mdy: true };
+
+/**
+ * Classifies one trimmed, non-missing cell. `still` names the kinds worth checking (a column's types only
+ * narrow, so ruled-out kinds are skipped: the scan pass stays close to parse speed).
+ */
+export function classify(cell: string, still: CellKinds = ALL): CellKinds {
+  const numericText = (still.number || still.decimalComma) && !LEADING_ZERO.test(cell);
+  const number = still.number && numericText && NUMBER.test(cell) && roundTrips(cell);
+  const integer = number && still.integer && INTEGER.test(cell) && Number.isSafeInteger(Number(cell));
+  const slash = still.dmy || still.mdy ? SLASH_DATE.exec(cell) : null;
   const a = slash ? Number(slash[1]) : 0;
   const b = slash ? Number(slash[2]) : 0;
   return {
     integer,
     number,
-    decimalComma: numericText && DECIMAL_COMMA.test(cell),
-    iso: ISO_DATE.test(cell) && !Number.isNaN(isoToMs(cell)),
+    decimalComma: still.decimalComma && numericText && DECIMAL_COMMA.test(cell),
+    iso: still.iso && !number && ISO_DATE.test(cell) && !Number.isNaN(isoToMs(cell)),
     dmy: slash !== null && a >= 1 && a <= 31 && b >= 1 && b <= 12,
     mdy: slash !== null && a >= 1 && a <= 12 && b >= 1 && b <= 31,
   };
@@ -54,6 +59,8 @@ function canonical(s: string): string {
 
 /** Whether a float64 reads back as the same decimal (so storage never silently changes a value). */
 function roundTrips(cell: string): boolean {
+  // Up to 15 significant digits without an exponent always survive float64 (DBL_DIG = 15).
+  if (cell.length <= 17 && !/[eE]/.test(cell) && cell.replace(/\D/g, '').length <= 15) return true;
   const x = Number(cell);
   return Number.isFinite(x) && canonical(cell) === canonical(String(x));
 }

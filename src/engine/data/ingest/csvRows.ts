@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { WorkbenchError, toWorkbenchError } from '../../../lib/errors';
+import { eventLoopYielder } from '../../../lib/yieldToEventLoop';
 import { abortError } from './textStream';
 
 /** Delimiters tried when the caller does not name one. */
@@ -148,7 +149,10 @@ export async function* csvRows(source: AsyncIterable<string>, options: CsvOption
       } else {
         if (newline === '\n') stripCarriageReturns(result.data);
         queue.push({ rows: result.data, delimiter });
+        // Papa's handle.pause() halts parsing but not its streamer, which would keep queueing the whole
+        // file's text; pausing the source too keeps memory to about one chunk.
         p.pause();
+        emitter.pause();
       }
       wakeUp();
     },
@@ -161,7 +165,9 @@ export async function* csvRows(source: AsyncIterable<string>, options: CsvOption
       wakeUp();
     },
   };
-  Papa.parse<string[], File>(new TextEmitter(text) as unknown as File, config);
+  const emitter = new TextEmitter(text);
+  const breathe = eventLoopYielder();
+  Papa.parse<string[], File>(emitter as unknown as File, config);
   for (;;) {
     if (options.signal?.aborted) {
       (parser as Papa.Parser | null)?.abort();
@@ -171,6 +177,8 @@ export async function* csvRows(source: AsyncIterable<string>, options: CsvOption
     const batch = queue.shift();
     if (batch !== undefined) {
       yield batch;
+      await breathe();
+      emitter.resume(); // before the parser: resuming it may parse and pause again at once
       (parser as Papa.Parser | null)?.resume();
       continue;
     }

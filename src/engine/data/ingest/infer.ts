@@ -1,5 +1,5 @@
 import type { ColumnType } from '../dataset';
-import { classify, MISSING } from './cells';
+import { classify, MISSING, type CellKinds } from './cells';
 
 /** Largest number of distinct values a text column may have to be categorical. */
 export const MAX_CATEGORIES = 1000;
@@ -21,16 +21,19 @@ export interface InferredColumn {
 export class ColumnProfile {
   missing = 0;
   present = 0;
-  private integer = true;
-  private number = true;
-  private decimalComma: boolean;
-  private iso = true;
-  private dmy = true;
-  private mdy = true;
+  /** What every cell so far could be; only ever narrows. */
+  private readonly k: CellKinds;
   private distinct: Map<string, number> | null = new Map();
 
   constructor(allowDecimalComma: boolean) {
-    this.decimalComma = allowDecimalComma;
+    this.k = {
+      integer: true,
+      number: true,
+      decimalComma: allowDecimalComma,
+      iso: true,
+      dmy: true,
+      mdy: true,
+    };
   }
 
   /** Records one raw cell. */
@@ -45,27 +48,28 @@ export class ColumnProfile {
       if (this.distinct.size >= MAX_CATEGORIES) this.distinct = null;
       else this.distinct.set(cell, this.distinct.size);
     }
-    if (!(this.integer || this.number || this.decimalComma || this.iso || this.dmy || this.mdy)) return;
-    const k = classify(cell);
-    this.integer &&= k.integer;
-    this.number &&= k.number;
-    this.decimalComma &&= k.decimalComma || k.integer;
-    this.iso &&= k.iso;
-    this.dmy &&= k.dmy;
-    this.mdy &&= k.mdy;
+    const s = this.k;
+    if (!(s.integer || s.number || s.decimalComma || s.iso || s.dmy || s.mdy)) return;
+    const k = classify(cell, { ...s, integer: s.integer || s.decimalComma });
+    s.decimalComma &&= k.decimalComma || k.integer;
+    s.integer &&= k.integer;
+    s.number &&= k.number;
+    s.iso &&= k.iso;
+    s.dmy &&= k.dmy;
+    s.mdy &&= k.mdy;
   }
 
   /** The column's type over everything observed. */
   result(): InferredColumn {
     const base = { missing: this.missing, decimalComma: false, dateOrder: null, dictionary: null };
     if (this.present === 0) return { ...base, type: 'number' };
-    if (this.integer) return { ...base, type: 'integer' };
-    if (this.number) return { ...base, type: 'number' };
-    if (this.decimalComma) return { ...base, type: 'number', decimalComma: true };
-    if (this.iso) return { ...base, type: 'date', dateOrder: 'iso' };
+    if (this.k.integer) return { ...base, type: 'integer' };
+    if (this.k.number) return { ...base, type: 'number' };
+    if (this.k.decimalComma) return { ...base, type: 'number', decimalComma: true };
+    if (this.k.iso) return { ...base, type: 'date', dateOrder: 'iso' };
     // Ambiguous day/month: a value above 12 in the first place settles it; otherwise month first.
-    if (this.mdy) return { ...base, type: 'date', dateOrder: 'mdy' };
-    if (this.dmy) return { ...base, type: 'date', dateOrder: 'dmy' };
+    if (this.k.mdy) return { ...base, type: 'date', dateOrder: 'mdy' };
+    if (this.k.dmy) return { ...base, type: 'date', dateOrder: 'dmy' };
     const d = this.distinct;
     if (d !== null && d.size < this.present && d.size <= Math.max(2, this.present / 2)) {
       return { ...base, type: 'categorical', dictionary: [...d.keys()].sort(naturalOrder) };

@@ -1,4 +1,5 @@
 import { WorkbenchError } from '../../../lib/errors';
+import { eventLoopYielder } from '../../../lib/yieldToEventLoop';
 
 /** Largest JSON array read whole (JSON Lines streams with no such limit). */
 export const MAX_JSON_CHARS = 256 * 2 ** 20;
@@ -12,6 +13,7 @@ export async function* jsonRecords(
   format: 'json' | 'jsonl',
   fileName: string,
 ): AsyncGenerator<JsonRecord[]> {
+  const breathe = eventLoopYielder();
   if (format === 'json') {
     let all = '';
     for await (const t of text) {
@@ -33,6 +35,7 @@ export async function* jsonRecords(
       throw new WorkbenchError('PARSE_ERROR', `${fileName}: expected an array of records`);
     for (let i = 0; i < parsed.length; i += BATCH) {
       yield parsed.slice(i, i + BATCH).map((r, k) => asRecord(r, fileName, `record ${i + k + 1}`));
+      await breathe();
     }
     return;
   }
@@ -62,6 +65,7 @@ export async function* jsonRecords(
       yield batch;
       batch = [];
     }
+    await breathe();
   }
   take(pending);
   if (batch.length > 0) yield batch;
