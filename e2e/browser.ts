@@ -23,7 +23,14 @@ export const WEBGPU_ARGS = [
   '--use-angle=vulkan',
 ];
 
-/** Launch options with or without WebGPU (without the flag, requestAdapter() returns null). */
-export function launchOptions(webgpu: boolean): LaunchOptions {
-  return { executablePath: CHROMIUM_PATH, headless: true, args: webgpu ? WEBGPU_ARGS : BASE_ARGS };
+/** A fake camera (test pattern) and microphone (beeps), granted without a prompt. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/**
+ * Launch options with or without WebGPU (without the flag, requestAdapter() returns null); `fakeMedia` adds a
+ * fake camera and microphone (off by default).
+ */
+export function launchOptions(webgpu: boolean, opts: { fakeMedia?: boolean } = {}): LaunchOptions {
+  const args = [...(webgpu ? WEBGPU_ARGS : BASE_ARGS), ...(opts.fakeMedia ? FAKE_MEDIA_ARGS : [])];
+  return { executablePath: CHROMIUM_PATH, headless: true, args };
 }

@@ -1,5 +1,7 @@
+import type { AudioThumb } from '../engine/data/audio';
 import type { DatasetMeta } from '../engine/data/dataset';
 import type { ImageThumb } from '../engine/data/images';
+import type { CapturedSet } from '../engine/data/ingest/capture';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnHistogram } from '../engine/data/histogram.ref';
 import type { ColumnStats } from '../engine/data/runningStat';
@@ -44,8 +46,8 @@ export interface ComputeApi {
 /** Progress of an import, for its progress bar. */
 export type ImportProgress = IngestProgress & { readonly name: string };
 
-/** One cell for the table view: a number, text, an ISO date, an image thumbnail, or null (missing). */
-export type RowCell = string | number | null | ImageThumb;
+/** One cell for the table view: a number, text, an ISO date, an image or audio thumbnail, or null (missing). */
+export type RowCell = string | number | null | ImageThumb | AudioThumb;
 
 /** A page of rows for the table view. */
 export interface RowsPage {
@@ -67,7 +69,8 @@ export interface DataApi {
   importFile(file: File, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
   /**
    * Imports several files as ONE dataset: PNG/JPEG images (paths 'label/name.png' give the labels) and zips
-   * of them, or an IDX images file with its labels file (MNIST). `paths[i]` is files[i]'s relative path
+   * of them, WAV files (16 kHz mono audio, labelled by folder likewise), or an IDX images file with its
+   * labels file (MNIST). `paths[i]` is files[i]'s relative path
    * (webkitRelativePath or the dropped entry's path), which does not survive the hop to the worker.
    */
   importFiles(
@@ -79,6 +82,11 @@ export interface DataApi {
   importUrl(url: string, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
   /** Imports several URLs as one dataset, as importFiles does (the built-in MNIST sample is an IDX pair). */
   importUrls(urls: readonly string[], onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
+  /**
+   * Saves camera frames or microphone clips recorded in the page as ONE dataset (label per example), through
+   * the import store: all or nothing. Pass the pixel/sample buffers as comlink transferables.
+   */
+  saveCaptured(set: CapturedSet, onProgress: (p: ImportProgress) => void): Promise<DatasetMeta>;
   /** Cancels the running import; it ends with CANCELLED and stores nothing. */
   cancelImport(): Promise<void>;
   deleteDataset(id: string): Promise<void>;

@@ -6,7 +6,7 @@ function counted(chunks: number, line = 'a,b,c\n1,2,3\n'.repeat(40)) {
   async function* gen(): AsyncGenerator<string> {
     for (let i = 0; i < chunks; i++) {
       state.pulled++;
-      yield line;
+      yield await Promise.resolve(line);
     }
   }
   return { state, source: gen() };

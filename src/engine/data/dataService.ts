@@ -4,10 +4,12 @@ import { DatasetRepo } from '../../db/datasets.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { storageEstimate } from '../../db/storage';
 import { WorkbenchError } from '../../lib/errors';
+import { audioThumb } from './audio';
 import type { ColumnChunk, DatasetMeta, ImageSource } from './dataset';
 import { download } from './download';
 import { cellValue, exportCsv, exportJsonl } from './export';
 import { thumbnail } from './images';
+import { saveCaptured } from './ingest/capture';
 import { ingestPlanned, planFiles } from './ingest/files';
 import { browserImageDecoder } from './ingest/imageDecode';
 import type { InputFile } from './ingest/imageStore';
@@ -82,7 +84,7 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
   /** Several files as one dataset (images, zips, an IDX pair); a single text file takes the text path. */
   async function runFiles(
     files: readonly InputFile[],
-    kind: ImageSource['kind'],
+    kind: Exclude<ImageSource['kind'], 'capture'>,
     onProgress: (p: ImportProgress) => void,
   ): Promise<DatasetMeta> {
     const plan = await planFiles(files);
@@ -125,6 +127,12 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
       const inputs = got.map(({ name, blob }) => ({ name, path: name, blob }));
       return runFiles(inputs, got.every((d) => d.kind === 'sample') ? 'sample' : 'url', onProgress);
     },
+    saveCaptured(set, onProgress) {
+      const bytes =
+        (set.images ?? []).reduce((n, i) => n + i.pixels.byteLength, 0) +
+        (set.clips ?? []).reduce((n, c) => n + c.samples.byteLength, 0);
+      return exclusive('captured examples', bytes, onProgress, (sink, opts) => saveCaptured(set, sink, opts));
+    },
     cancelImport() {
       running?.abort();
       return Promise.resolve();
@@ -153,13 +161,14 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
       const read = reader(r, id);
       const end = Math.min(m.rows, start + count);
       const rows: RowCell[][] = [];
-      // Image cells travel as small thumbnails, never as whole images.
+      // Image and audio cells travel as small thumbnails, never as whole images or clips.
       const cell = (k: number, c: ColumnChunk, r0: number): RowCell => {
         const col = m.columns[k]!;
         const v = cellValue(col, c, r0);
-        return col.type === 'image' && col.shape !== undefined && v !== null
-          ? thumbnail(c, r0, col.shape)
-          : v;
+        if (v === null) return v;
+        if (col.type === 'image' && col.shape !== undefined) return thumbnail(c, r0, col.shape);
+        if (col.type === 'audio') return audioThumb(c, r0, col);
+        return v;
       };
       for (let index = Math.floor(start / m.chunkRows); index * m.chunkRows < end; index++) {
         const chunks = await Promise.all(m.columns.map((_, c) => read(c, index)));

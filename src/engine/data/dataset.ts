@@ -3,9 +3,10 @@ import type { ColumnStats } from './runningStat';
 /**
  * Column types, inferred over all rows with promotion. Numbers keep their source precision (f64) in
  * storage and become f32 only on upload to the GPU; integers beyond 2^53 stay text. Image columns come
- * only from image imports (IDX, image folders, zips), never from inference over text.
+ * only from image imports (IDX, image folders, zips), never from inference over text; audio columns only
+ * from WAV imports and microphone capture.
  */
-export type ColumnType = 'number' | 'integer' | 'date' | 'categorical' | 'text' | 'image';
+export type ColumnType = 'number' | 'integer' | 'date' | 'categorical' | 'text' | 'image' | 'audio';
 
 /** An image column's pixel shape: height, width, channels (1 gray, 3 RGB). */
 export type ImageShape = readonly [height: number, width: number, channels: number];
@@ -23,6 +24,10 @@ export interface ColumnMeta {
   readonly dateFormat?: string;
   /** Image columns: every cell's shape (h, w, channels); all images of a column share it. */
   readonly shape?: ImageShape;
+  /** Audio columns: samples per clip (every clip of a column has this length, zero-padded or cut). */
+  readonly samples?: number;
+  /** Audio columns: samples per second (16000: mono, the rate speech and keyword models expect). */
+  readonly sampleRate?: number;
 }
 
 /** Where a dataset read by the text/record ingest came from. */
@@ -33,9 +38,13 @@ export interface DatasetSource {
   readonly format: 'csv' | 'json' | 'jsonl' | 'arrow' | 'parquet';
 }
 
-/** Where an image dataset came from: 'idx' MNIST-style IDX files; 'images' PNG/JPEG files, folders or zips. */
-export interface ImageSource extends Omit<DatasetSource, 'format'> {
-  readonly format: 'idx' | 'images';
+/**
+ * Where an image or audio dataset came from: 'idx' MNIST-style IDX files; 'images' PNG/JPEG files, folders or
+ * zips; 'audio' WAV files; 'capture' camera frames or microphone clips recorded in the app.
+ */
+export interface ImageSource extends Omit<DatasetSource, 'format' | 'kind'> {
+  readonly kind: DatasetSource['kind'] | 'capture';
+  readonly format: 'idx' | 'images' | 'audio' | 'capture';
 }
 
 /** An immutable snapshot's metadata: schema, statistics, hash, time and lineage. */
@@ -66,9 +75,10 @@ export interface DatasetMeta {
 
 /**
  * Stored values of one chunk of one column. number/integer/date: Float64Array; categorical: codes;
- * text: strings; image: u8 pixels, rows × (h·w·c), each row's image row-major HWC.
+ * text: strings; image: u8 pixels, rows × (h·w·c), each row's image row-major HWC; audio: f32 samples in
+ * [-1, 1], rows × samples.
  */
-export type ChunkData = Float64Array | Int32Array | Uint8Array | string[];
+export type ChunkData = Float64Array | Int32Array | Uint8Array | Float32Array | string[];
 
 /** One chunk of one column, as stored. Missing rows have their validity bit clear. */
 export interface ColumnChunk {

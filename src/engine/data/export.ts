@@ -1,4 +1,5 @@
 import type { ColumnChunk, ColumnMeta, DatasetMeta } from './dataset';
+import { audioText } from './audio';
 import { imageText } from './images';
 
 /** Reads chunk `index` of column `column` of the dataset being exported. */
@@ -24,10 +25,12 @@ function isValid(c: ColumnChunk, r: number): boolean {
  * A cell's value for export: numbers exactly (shortest round-trip form), dates as ISO, categories by name.
  * Image cells become the placeholder 'image HxWxC': CSV and JSON Lines do not carry pixels (the IDX files
  * or image folders they came from do), and a base64 column would make a 60,000-image export unreadable.
+ * Audio cells likewise become 'audio 2.00 s @ 16000 Hz'.
  */
 export function cellValue(meta: ColumnMeta, c: ColumnChunk, r: number): string | number | null {
   if (!isValid(c, r)) return null;
   if (meta.type === 'image') return imageText(meta.shape);
+  if (meta.type === 'audio') return audioText(meta);
   const v = c.data[r];
   if (typeof v === 'string') return v;
   if (v === undefined) return null;

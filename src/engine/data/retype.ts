@@ -28,8 +28,11 @@ export function retypeColumn(
   chunks: readonly ColumnChunk[],
   to: RetypeTarget,
 ): { meta: ColumnMeta; chunks: ColumnChunk[] } {
-  if (meta.type === 'image')
-    throw new WorkbenchError('INVALID_INPUT', `${meta.name} holds images; its type is fixed`);
+  if (meta.type === 'image' || meta.type === 'audio')
+    throw new WorkbenchError(
+      'INVALID_INPUT',
+      `${meta.name} holds ${meta.type === 'image' ? 'images' : 'audio'}; its type is fixed`,
+    );
   const texts = cellTexts(meta, chunks);
   const profile = new ColumnProfile(false);
   for (const block of texts) for (const t of block) profile.observe(t);

@@ -37,7 +37,7 @@ export function ColumnsTable({
             <tr key={c.name} data-column={c.name} data-type={c.type} data-missing={c.missing}>
               <th scope="row">{c.name}</th>
               <td>
-                {c.type === 'image' ? (
+                {c.type === 'image' || c.type === 'audio' ? (
                   c.type
                 ) : (
                   <select
@@ -53,6 +53,9 @@ export function ColumnsTable({
                   </select>
                 )}
                 {c.shape ? ` ${c.shape.join('×')}` : ''}
+                {c.samples !== undefined && c.sampleRate !== undefined
+                  ? ` ${(c.samples / c.sampleRate).toFixed(2)} s @ ${c.sampleRate / 1000} kHz`
+                  : ''}
                 {c.dateFormat ? ` (${c.dateFormat})` : ''}
               </td>
               <td>{c.missing}</td>

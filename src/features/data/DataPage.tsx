@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { USER_MESSAGES } from '../../lib/errors';
 import { dataStore, selectedDataset } from '../../state/dataStore';
+import { CapturePanel } from './CapturePanel';
 import { DatasetList } from './DatasetList';
 import { DatasetView } from './DatasetView';
 import { ImportPanel } from './ImportPanel';
@@ -29,6 +30,7 @@ export function DataPage() {
       <div className="data-layout">
         <div>
           <ImportPanel />
+          <CapturePanel />
           <DatasetList />
         </div>
         {meta !== null ? (

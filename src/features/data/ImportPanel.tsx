@@ -5,10 +5,14 @@ import { cancelImport, importFiles, importFromUrl, importSample, SAMPLES } from 
 import { droppedFiles } from './dropped';
 import { formatBytes } from './format';
 
-/** File types the picker offers: tables, and images, zips of them and IDX files (MNIST) for image datasets. */
+/**
+ * File types the picker offers: tables; images, zips of them and IDX files (MNIST) for image datasets; WAV
+ * files for audio datasets.
+ */
 const ACCEPT = [
   '.csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,application/json',
   '.idx,.idx1-ubyte,.idx3-ubyte,.ubyte,.gz,.zip,image/png,image/jpeg,.png,.jpg,.jpeg',
+  '.wav,audio/wav',
 ].join(',');
 
 /** File picker, drop zone, URL and built-in samples, with a progress bar and Cancel while importing. */
@@ -61,7 +65,7 @@ export function ImportPanel() {
           />
         </label>
         <label className="button">
-          Choose an image folder…
+          Choose an image or audio folder…
           <input
             type="file"
             ref={(el) => {
@@ -76,8 +80,8 @@ export function ImportPanel() {
           />
         </label>
         <span>
-          or drop CSV, TSV, JSON or JSON Lines files here; or images in one folder per class, a zip of them,
-          or MNIST IDX files
+          or drop CSV, TSV, JSON or JSON Lines files here; or images or WAV audio in one folder per class, a
+          zip of images, or MNIST IDX files
         </span>
       </div>
       <form onSubmit={onUrl} className="toolbar">

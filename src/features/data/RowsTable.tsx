@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { dataClient } from '../../bridge/clients';
 import type { RowCell } from '../../bridge/contracts';
+import type { AudioThumb } from '../../engine/data/audio';
 import type { DatasetMeta } from '../../engine/data/dataset';
 import type { ImageThumb } from '../../engine/data/images';
 import { dataStore } from '../../state/dataStore';
@@ -37,15 +38,52 @@ function Thumbnail({ thumb, label }: { thumb: ImageThumb; label: string }) {
   );
 }
 
+/** An audio cell: a tiny peak waveform and the clip's length without its zero padding. */
+function Waveform({ thumb, label }: { thumb: AudioThumb; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const width = thumb.peaks.length;
+  const height = 24;
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = '#3b6ea8';
+    thumb.peaks.forEach((p, x) => {
+      const h = Math.max(1, Math.round((p / 255) * height));
+      ctx.fillRect(x, (height - h) / 2, 1, h);
+    });
+  }, [thumb, width]);
+  const seconds = `${thumb.seconds.toFixed(2)} s`;
+  return (
+    <span className="waveform">
+      <canvas
+        ref={ref}
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`${label}: ${seconds} of audio`}
+        style={{ height: height, verticalAlign: 'middle' }}
+      />{' '}
+      {seconds}
+    </span>
+  );
+}
+
 function isThumb(v: RowCell | undefined): v is ImageThumb {
-  return typeof v === 'object' && v !== null;
+  return typeof v === 'object' && v !== null && 'pixels' in v;
+}
+
+function isAudio(v: RowCell | undefined): v is AudioThumb {
+  return typeof v === 'object' && v !== null && 'peaks' in v;
 }
 
 /** Scrolls any number of rows smoothly: only visible rows are rendered, pages are read from the worker. */
 export function RowsTable({ meta }: { meta: DatasetMeta }) {
   const parent = useRef<HTMLDivElement>(null);
   const [pages, setPages] = useState<Map<number, readonly (readonly RowCell[])[]>>(new Map());
-  const rowHeight = meta.columns.some((c) => c.type === 'image') ? IMAGE_ROW_HEIGHT : ROW_HEIGHT;
+  const rowHeight = meta.columns.some((c) => c.type === 'image' || c.type === 'audio')
+    ? IMAGE_ROW_HEIGHT
+    : ROW_HEIGHT;
   const loading = useRef(new Set<number>());
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us
   const v = useVirtualizer({
@@ -113,6 +151,8 @@ export function RowsTable({ meta }: { meta: DatasetMeta }) {
                         '…'
                       ) : isThumb(v) ? (
                         <Thumbnail thumb={v} label={`${c.name} of row ${item.index + 1}`} />
+                      ) : isAudio(v) ? (
+                        <Waveform thumb={v} label={`${c.name} of row ${item.index + 1}`} />
                       ) : v === null ? (
                         'missing'
                       ) : (

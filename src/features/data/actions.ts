@@ -1,6 +1,7 @@
-import { proxy } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import type { BackendChoice, ImportProgress } from '../../bridge/contracts';
 import { computeClient, dataClient } from '../../bridge/clients';
+import type { CapturedSet } from '../../engine/data/ingest/capture';
 import { toWorkbenchError } from '../../lib/errors';
 import { dataStore } from '../../state/dataStore';
 import { applyWorkerEvent } from '../../state/gpuStore';
@@ -17,8 +18,8 @@ export const SAMPLES = [
   },
 ] as const;
 
-/** Files that import together as ONE dataset: images, zips of them, IDX files (MNIST). */
-const MULTI_FILE = /\.(png|jpe?g|webp|gif|bmp|zip|gz|idx\d?|ubyte)$|-ubyte$/i;
+/** Files that import together as ONE dataset: images, zips of them, IDX files (MNIST), WAV audio. */
+const MULTI_FILE = /\.(png|jpe?g|webp|gif|bmp|zip|gz|idx\d?|ubyte|wave?)$|-ubyte$/i;
 
 const data = () => dataClient(() => dataStore.setState({ staleTab: true }));
 const compute = () => computeClient(applyWorkerEvent);
@@ -114,6 +115,15 @@ export function importSample(id: (typeof SAMPLES)[number]['id']): Promise<void> 
     return runImport((onProgress) => data().importUrls(urls, proxy(onProgress)));
   }
   return importFromUrl(new URL(sample.path, document.baseURI).href);
+}
+
+/**
+ * Saves captured frames or clips as one dataset. Their buffers are transferred to the worker (not copied), so
+ * the caller's copies are detached afterwards, whether or not the save succeeds.
+ */
+export function saveCaptured(set: CapturedSet): Promise<void> {
+  const buffers = [...(set.images ?? []).map((i) => i.pixels), ...(set.clips ?? []).map((c) => c.samples)];
+  return runImport((onProgress) => data().saveCaptured(transfer(set, buffers), proxy(onProgress)));
 }
 
 /** Cancels the running import. */

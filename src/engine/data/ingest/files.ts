@@ -1,16 +1,19 @@
 import { WorkbenchError } from '../../../lib/errors';
 import type { DatasetMeta } from '../dataset';
+import { ingestAudio } from './audioFiles';
 import { ingestIdx, isGzip, isIdx } from './idx';
 import { ingestImages, isImageName, type ImageDecoder } from './imageFiles';
 import { checkCancelled, type InputFile, type MultiIngestOptions } from './imageStore';
 import type { DatasetSink } from './ingest';
+import { isWav, isWavName } from './wav';
 import { isZip, unzipImages } from './zip';
 
 /** How a set of chosen files is imported: as one text file, an IDX pair, or one image dataset. */
 export type FilePlan =
   | { readonly kind: 'text'; readonly file: InputFile }
   | { readonly kind: 'idx'; readonly files: readonly InputFile[] }
-  | { readonly kind: 'images'; readonly images: readonly InputFile[]; readonly zips: readonly InputFile[] };
+  | { readonly kind: 'images'; readonly images: readonly InputFile[]; readonly zips: readonly InputFile[] }
+  | { readonly kind: 'audio'; readonly files: readonly InputFile[] };
 
 /** The first bytes of a file, gunzipped if it is gzip (only the first decompressed block is read). */
 async function head(blob: Blob): Promise<Uint8Array> {
@@ -29,7 +32,8 @@ async function head(blob: Blob): Promise<Uint8Array> {
 /**
  * Sorts chosen files into one import. Images (by extension) and zips make one image dataset, and other
  * files beside them are skipped (a README in a folder); IDX files (raw or gzipped, found by their magic
- * number) make one IDX dataset; a single other file goes to the text import.
+ * number) make one IDX dataset; WAV files (by extension or RIFF/WAVE header) make one audio dataset (other
+ * files beside them are skipped, as for images); a single other file goes to the text import.
  */
 export async function planFiles(files: readonly InputFile[]): Promise<FilePlan> {
   if (files.length === 0) throw new WorkbenchError('INVALID_INPUT', 'No files were chosen');
@@ -37,7 +41,12 @@ export async function planFiles(files: readonly InputFile[]): Promise<FilePlan> 
   const zips: InputFile[] = [];
   const idx: InputFile[] = [];
   const other: InputFile[] = [];
+  const wavs: InputFile[] = [];
   for (const f of files) {
+    if (isWavName(f.path)) {
+      wavs.push(f);
+      continue;
+    }
     if (isImageName(f.path)) {
       images.push(f);
       continue;
@@ -48,8 +57,19 @@ export async function planFiles(files: readonly InputFile[]): Promise<FilePlan> 
     }
     const h = await head(f.blob);
     if (isZip(h)) zips.push(f);
+    else if (isWav(h)) wavs.push(f);
     else if (isIdx(h) || /\.(idx\d?|ubyte)(\.gz)?$|-ubyte\.gz$/i.test(f.name)) idx.push(f);
     else other.push(f);
+  }
+  if (wavs.length > 0) {
+    if (images.length > 0 || zips.length > 0 || idx.length > 0) {
+      const first = [...images, ...zips, ...idx][0]!;
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `${first.name} cannot be imported together with WAV audio; import audio and images separately`,
+      );
+    }
+    return { kind: 'audio', files: wavs };
   }
   if (images.length > 0 || zips.length > 0) {
     if (idx.length > 0) {
@@ -73,6 +93,7 @@ export async function planFiles(files: readonly InputFile[]): Promise<FilePlan> 
 function imageNames(
   images: readonly InputFile[],
   zips: readonly InputFile[],
+  fallback = 'images',
 ): { dataset: string; source: string } {
   if (zips.length > 0 && images.length === 0) {
     return { dataset: zips[0]!.name.replace(/\.zip$/i, ''), source: zips.map((z) => z.name).join(' + ') };
@@ -81,11 +102,11 @@ function imageNames(
   const root = roots.size === 1 ? [...roots][0]! : '';
   const count = `${images.length + zips.length} files`;
   return root === ''
-    ? { dataset: 'images', source: count }
+    ? { dataset: fallback, source: count }
     : { dataset: root, source: `${root}/ (${count})` };
 }
 
-/** Imports a planned IDX or image set as one dataset (see planFiles, ingestIdx, ingestImages). */
+/** Imports a planned IDX, image or audio set as one dataset (see planFiles, ingestIdx, ingestImages, ingestAudio). */
 export async function ingestPlanned(
   plan: Exclude<FilePlan, { kind: 'text' }>,
   decoder: ImageDecoder,
@@ -93,6 +114,10 @@ export async function ingestPlanned(
   opts: MultiIngestOptions,
 ): Promise<DatasetMeta> {
   if (plan.kind === 'idx') return ingestIdx(plan.files, sink, opts);
+  if (plan.kind === 'audio') {
+    const single = plan.files.length === 1 ? plan.files[0]!.name.replace(/\.wave?$/i, '') : 'audio';
+    return ingestAudio(imageNames(plan.files, [], single), plan.files, sink, opts);
+  }
   const all = [...plan.images];
   for (const z of plan.zips) {
     checkCancelled(opts.signal);

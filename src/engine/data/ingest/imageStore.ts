@@ -65,13 +65,27 @@ function labelChunk(id: string, index: number, codes: Int32Array): ColumnChunk {
   return { datasetId: id, column: 1, index, rows: codes.length, data: codes, validity };
 }
 
-function columnsOf(plan: ImageDatasetPlan): ColumnMeta[] {
-  const image: ColumnMeta = { name: 'image', type: 'image', missing: 0, shape: plan.shape };
-  if (plan.classes === null) return [image];
-  return [
-    image,
-    { name: 'label', type: 'categorical', missing: plan.labelMissing, dictionary: plan.classes },
-  ];
+/**
+ * What a fixed-size-tensor import stores (images, audio clips): one value column whose rows each hold
+ * `rowLength` values and, with labels, a categorical `label` column that becomes the target.
+ */
+export interface TensorDatasetPlan {
+  readonly name: string;
+  readonly source: ImageSource;
+  /** The value column (name 'image' or 'audio', with its shape or sample count). */
+  readonly column: ColumnMeta;
+  readonly rowLength: number;
+  readonly chunkRows: number;
+  readonly rows: number;
+  readonly classes: readonly string[] | null;
+  readonly labelMissing: number;
+}
+
+/** One chunk's rows: values rows × rowLength, and label codes (-1 = missing) when the plan has classes. */
+export interface TensorBlock {
+  readonly rows: number;
+  readonly values: Uint8Array | Float32Array;
+  readonly labels: Int32Array | null;
 }
 
 /**
@@ -79,19 +93,52 @@ function columnsOf(plan: ImageDatasetPlan): ColumnMeta[] {
  * its record are committed; on error or cancel everything written is removed. Blocks must hold
  * `imageChunkRows(plan.shape)` rows each, the last one fewer.
  */
-export async function writeImageDataset(
+export function writeImageDataset(
   plan: ImageDatasetPlan,
   blocks: AsyncIterable<ImageBlock> | Iterable<ImageBlock>,
   sink: DatasetSink,
   opts: IngestOptions,
 ): Promise<DatasetMeta> {
-  const chunkRows = imageChunkRows(plan.shape);
-  const rowBytes = plan.shape[0] * plan.shape[1] * plan.shape[2];
+  async function* values(): AsyncGenerator<TensorBlock> {
+    for await (const b of blocks) yield { rows: b.rows, values: b.pixels, labels: b.labels };
+  }
+  return writeTensorDataset(
+    {
+      name: plan.name,
+      source: plan.source,
+      column: { name: 'image', type: 'image', missing: 0, shape: plan.shape },
+      rowLength: plan.shape[0] * plan.shape[1] * plan.shape[2],
+      chunkRows: imageChunkRows(plan.shape),
+      rows: plan.rows,
+      classes: plan.classes,
+      labelMissing: plan.labelMissing,
+    },
+    values(),
+    sink,
+    opts,
+  );
+}
+
+/** Stores a tensor dataset (see writeImageDataset); blocks hold `plan.chunkRows` rows, the last one fewer. */
+export async function writeTensorDataset(
+  plan: TensorDatasetPlan,
+  blocks: AsyncIterable<TensorBlock> | Iterable<TensorBlock>,
+  sink: DatasetSink,
+  opts: IngestOptions,
+): Promise<DatasetMeta> {
+  const { chunkRows, rowLength } = plan;
+  const columns: ColumnMeta[] =
+    plan.classes === null
+      ? [plan.column]
+      : [
+          plan.column,
+          { name: 'label', type: 'categorical', missing: plan.labelMissing, dictionary: plan.classes },
+        ];
   const base: DatasetMeta = {
     id: opts.id,
     name: plan.name,
     rows: plan.rows,
-    columns: columnsOf(plan),
+    columns,
     target: plan.classes === null ? null : 'label',
     chunkRows,
     chunkCount: 0,
@@ -122,8 +169,8 @@ export async function writeImageDataset(
     for await (const block of blocks) {
       checkCancelled(opts.signal);
       const last = stored + block.rows === plan.rows;
-      if ((block.rows !== chunkRows && !last) || block.pixels.length !== block.rows * rowBytes) {
-        throw new WorkbenchError('INTERNAL', `Image block ${index} of ${plan.name} has the wrong size`);
+      if ((block.rows !== chunkRows && !last) || block.values.length !== block.rows * rowLength) {
+        throw new WorkbenchError('INTERNAL', `Block ${index} of ${plan.name} has the wrong size`);
       }
       const chunks: ColumnChunk[] = [
         {
@@ -131,7 +178,7 @@ export async function writeImageDataset(
           column: 0,
           index,
           rows: block.rows,
-          data: block.pixels,
+          data: block.values,
           validity: allValid(block.rows),
         },
       ];
@@ -146,7 +193,7 @@ export async function writeImageDataset(
       report(stored);
     }
     if (stored !== plan.rows) {
-      throw new WorkbenchError('INTERNAL', `${plan.name}: ${stored} of ${plan.rows} images were stored`);
+      throw new WorkbenchError('INTERNAL', `${plan.name}: ${stored} of ${plan.rows} rows were stored`);
     }
     const meta: DatasetMeta = {
       ...base,
