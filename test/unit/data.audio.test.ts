@@ -9,8 +9,8 @@ import type { ImageDecoder } from '../../src/engine/data/ingest/imageFiles';
 import type { InputFile } from '../../src/engine/data/ingest/imageStore';
 import { resample } from '../../src/engine/data/ingest/resample';
 import { encodeWav, parseWav } from '../../src/engine/data/ingest/wav';
-import { WorkbenchError } from '../../src/lib/errors';
 import { MemorySink } from '../support/memorySink';
+import { failure } from '../support/failure';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../fixtures/audio/${name}`, import.meta.url)));
@@ -44,15 +44,6 @@ function toneAmplitude(x: Float32Array, freq: number, rate: number): number {
     im += x[i]! * Math.sin((2 * Math.PI * freq * i) / rate);
   }
   return (2 * Math.hypot(re, im)) / n;
-}
-
-async function failure(p: Promise<unknown>): Promise<WorkbenchError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(WorkbenchError);
-  return e as WorkbenchError;
 }
 
 async function load(files: InputFile[], sink = new MemorySink(), signal?: AbortSignal) {

@@ -12,8 +12,8 @@ import { ingestPlanned, planFiles } from '../../src/engine/data/ingest/files';
 import { idxDatasetName, ingestIdx, parseIdx } from '../../src/engine/data/ingest/idx';
 import type { InputFile } from '../../src/engine/data/ingest/imageStore';
 import { categoryCounts, numericTableOf } from '../../src/engine/data/numericTable';
-import { WorkbenchError } from '../../src/lib/errors';
 import { MemorySink } from '../support/memorySink';
+import { failure } from '../support/failure';
 
 const MNIST = join(import.meta.dirname, '../../public/samples');
 const mnistImages = readFileSync(join(MNIST, 'mnist-3000-images-idx3-ubyte.gz'));
@@ -48,15 +48,6 @@ async function load(files: InputFile[], sink = new MemorySink(), signal?: AbortS
     ...(signal ? { signal } : {}),
   });
   return { meta, sink };
-}
-
-async function failure(p: Promise<unknown>): Promise<WorkbenchError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(WorkbenchError);
-  return e as WorkbenchError;
 }
 
 async function labelsOf(meta: DatasetMeta, sink: MemorySink): Promise<string[]> {

@@ -12,8 +12,8 @@ import {
   type ImageDecoder,
 } from '../../src/engine/data/ingest/imageFiles';
 import { imageChunkRows, type InputFile } from '../../src/engine/data/ingest/imageStore';
-import { WorkbenchError } from '../../src/lib/errors';
 import { MemorySink } from '../support/memorySink';
+import { failure } from '../support/failure';
 
 /**
  * A PNG header (signature + IHDR) for sniffImage, then one tag byte. Not decodable by a browser: the fake
@@ -59,15 +59,6 @@ const file = (path: string, bytes: Uint8Array): InputFile => ({
   path,
   blob: new Blob([bytes as Uint8Array<ArrayBuffer>]),
 });
-
-async function failure(p: Promise<unknown>): Promise<WorkbenchError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(WorkbenchError);
-  return e as WorkbenchError;
-}
 
 const names = { dataset: 'pets', source: 'pets/' };
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ColumnChunk, DatasetMeta } from '../../src/engine/data/dataset';
 import { ingest } from '../../src/engine/data/ingest/ingest';
-import { WorkbenchError } from '../../src/lib/errors';
 import { bytesSource, MemorySink } from '../support/memorySink';
+import { failure } from '../support/failure';
 
 const fixture = (name: string): string =>
   readFileSync(join(import.meta.dirname, '../fixtures/data', name), 'utf8');
@@ -42,15 +42,6 @@ async function column(
     }
   }
   return out;
-}
-
-async function failure(p: Promise<unknown>): Promise<WorkbenchError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(WorkbenchError);
-  return e as WorkbenchError;
 }
 
 describe('data: import', () => {

@@ -1,7 +1,7 @@
 import type { DatasetRepo } from '../../db/datasets.repo';
 import { WorkbenchError } from '../../lib/errors';
 import type { ColumnChunk, DatasetMeta } from './dataset';
-import { chunkBytes, chunkDigest, combineDigests } from './ingest/hash';
+import { writeSnapshot } from './ingest/snapshot';
 import { isRetypeTarget, retypeColumn } from './retype';
 
 /** The recipe step recorded in a retyped snapshot's lineage. */
@@ -13,8 +13,7 @@ export interface RetypeStep {
 
 /**
  * Datasets are immutable: changing a column's type writes a new snapshot whose parent is the original
- * and whose recipe names the change. Other columns are copied chunk by chunk; nothing is half-written
- * (the snapshot is listed only once committed, and removed on failure).
+ * and whose recipe names the change. Other columns are copied chunk by chunk, all or nothing.
  */
 export async function deriveRetyped(
   repo: DatasetRepo,
@@ -40,33 +39,16 @@ export async function deriveRetyped(
     stats: null,
     status: 'importing',
   };
-  await repo.beginImport(base);
-  try {
-    const digests: string[][] = source.columns.map(() => []);
-    let bytes = 0;
+  return writeSnapshot(repo, base, async (put) => {
     for (let index = 0; index < source.chunkCount; index++) {
       const chunks: ColumnChunk[] = [];
       for (let k = 0; k < source.columns.length; k++) {
         const from = k === c ? converted.chunks[index] : await repo.readChunk(source.id, k, index);
         if (from === undefined)
           throw new WorkbenchError('INTERNAL', `${source.name} is missing chunk ${k}/${index}`);
-        const chunk = { ...from, datasetId: id };
-        chunks.push(chunk);
-        digests[k]!.push(await chunkDigest(chunk));
-        bytes += chunkBytes(chunk);
+        chunks.push({ ...from, datasetId: id });
       }
-      await repo.putChunks(chunks);
+      await put(chunks);
     }
-    const meta: DatasetMeta = {
-      ...base,
-      bytes,
-      contentHash: await combineDigests(digests.flat()),
-      status: 'ready',
-    };
-    await repo.commitImport(meta);
-    return meta;
-  } catch (e) {
-    await repo.abortImport(id).catch(() => undefined);
-    throw e;
-  }
+  });
 }

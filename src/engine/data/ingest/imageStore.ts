@@ -1,6 +1,6 @@
-import { WorkbenchError, toWorkbenchError } from '../../../lib/errors';
+import { WorkbenchError } from '../../../lib/errors';
 import type { ColumnChunk, ColumnMeta, DatasetMeta, ImageShape, ImageSource } from '../dataset';
-import { chunkBytes, chunkDigest, combineDigests } from './hash';
+import { writeSnapshot } from './snapshot';
 import type { DatasetSink, IngestOptions, IngestProgress } from './ingest';
 
 /** One file of a multi-file import: its path ('label/name.png', or just the name) and its bytes. */
@@ -157,13 +157,8 @@ export async function writeTensorDataset(
       totalBytes: plan.source.bytes,
       rows,
     } satisfies IngestProgress);
-  let begun = false;
-  try {
-    checkCancelled(opts.signal);
-    await sink.beginImport(base);
-    begun = true;
-    const hashes: string[][] = base.columns.map(() => []);
-    let bytes = 0;
+  checkCancelled(opts.signal);
+  return writeSnapshot(sink, base, async (put) => {
     let index = 0;
     let stored = 0;
     for await (const block of blocks) {
@@ -183,11 +178,7 @@ export async function writeTensorDataset(
         },
       ];
       if (plan.classes !== null) chunks.push(labelChunk(opts.id, index, block.labels!));
-      await sink.putChunks(chunks);
-      for (const c of chunks) {
-        hashes[c.column]!.push(await chunkDigest(c));
-        bytes += chunkBytes(c);
-      }
+      await put(chunks);
       index++;
       stored += block.rows;
       report(stored);
@@ -195,19 +186,7 @@ export async function writeTensorDataset(
     if (stored !== plan.rows) {
       throw new WorkbenchError('INTERNAL', `${plan.name}: ${stored} of ${plan.rows} rows were stored`);
     }
-    const meta: DatasetMeta = {
-      ...base,
-      chunkCount: index,
-      bytes,
-      contentHash: await combineDigests(hashes.flat()),
-      status: 'ready',
-    };
-    await sink.commitImport(meta);
-    return meta;
-  } catch (e) {
-    if (begun) await sink.abortImport(opts.id).catch(() => undefined);
-    throw toWorkbenchError(e);
-  }
+  });
 }
 
 /** Sorts names as people expect: '2' before '10', case-insensitive. */

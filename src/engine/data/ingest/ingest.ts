@@ -1,8 +1,8 @@
-import { WorkbenchError, toWorkbenchError } from '../../../lib/errors';
+import { WorkbenchError } from '../../../lib/errors';
 import type { ColumnChunk, DatasetMeta, DatasetSource } from '../dataset';
 import { codeMapsFor, columnMeta, convertChunk, type ColumnPlan } from './convert';
-import { chunkBytes, chunkDigest, combineDigests } from './hash';
 import { scanSource, dataRows, type Scan } from './scan';
+import { writeSnapshot } from './snapshot';
 
 /** Where a dataset's bytes come from; `open` is called once per pass. */
 export interface IngestSource {
@@ -55,22 +55,12 @@ export async function ingest(
   const plans = scan.plans;
   const codeMaps = codeMapsFor(plans);
   const base = baseMeta(src, scan, opts, chunkRows);
-  let begun = false;
-  try {
-    await sink.beginImport(base);
-    begun = true;
-    const hashes: string[][] = plans.map(() => []);
-    let bytes = 0;
+  return writeSnapshot(sink, base, async (put) => {
     let index = 0;
     let stored = 0;
     let block: string[][] = [];
     const flush = async (): Promise<void> => {
-      const chunks = convertChunk(opts.id, index++, block, plans, codeMaps);
-      await sink.putChunks(chunks);
-      for (const c of chunks) {
-        hashes[c.column]!.push(await chunkDigest(c));
-        bytes += chunkBytes(c);
-      }
+      await put(convertChunk(opts.id, index++, block, plans, codeMaps));
       stored += block.length;
       block = [];
     };
@@ -88,19 +78,7 @@ export async function ingest(
         `${src.name} changed while it was read (${stored} rows, then ${scan.rows})`,
       );
     }
-    const meta: DatasetMeta = {
-      ...base,
-      chunkCount: index,
-      bytes,
-      contentHash: await combineDigests(hashes.flat()),
-      status: 'ready',
-    };
-    await sink.commitImport(meta);
-    return meta;
-  } catch (e) {
-    if (begun) await sink.abortImport(opts.id).catch(() => undefined);
-    throw toWorkbenchError(e);
-  }
+  });
 }
 
 function baseMeta(src: IngestSource, scan: Scan, opts: IngestOptions, chunkRows: number): DatasetMeta {
