@@ -106,3 +106,20 @@ test.describe('data: import into IndexedDB', () => {
     expect(text).toBe("name,x\r\n'=cmd|calc,1\r\nok,2\r\n");
   });
 });
+
+test('a 100,000-row dataset scrolls to its last row', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('stats-run')).toBeVisible();
+  const rows = Array.from({ length: 100_000 }, (_, i) => `${i + 1},${(i * 0.5).toFixed(1)},c${i % 7}`);
+  await page.getByLabel('Choose files…').setInputFiles({
+    name: 'hundred-k.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`id,x,k\n${rows.join('\n')}\n`),
+  });
+  await expect(page.getByRole('heading', { level: 2, name: 'hundred-k' })).toBeVisible({ timeout: 60_000 });
+  const grid = page.getByTestId('rows-table');
+  await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(grid.locator('[aria-rowindex="100001"]')).toContainText('100000');
+  await grid.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  await expect(grid.getByRole('row').filter({ hasText: '50000' }).first()).toBeVisible();
+});
