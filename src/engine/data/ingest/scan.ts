@@ -20,23 +20,41 @@ export interface Scan {
   readonly target: string | null;
 }
 
-/** Format from the file name, or from the first character when the name says nothing. */
-export function formatOf(name: string, firstChar: string): DatasetSource['format'] {
+/** Format from the file name, or from the first bytes (magic numbers, then the first character) when the name says nothing. */
+export function formatOf(name: string, head: Uint8Array): DatasetSource['format'] {
   if (/\.jsonl$|\.ndjson$/i.test(name)) return 'jsonl';
   if (/\.json$/i.test(name)) return 'json';
   if (/\.(csv|tsv|txt|tab|dat)$/i.test(name)) return 'csv';
-  return firstChar === '[' ? 'json' : firstChar === '{' ? 'jsonl' : 'csv';
-}
-
-async function firstChar(src: IngestSource): Promise<string> {
-  const reader = src.open().getReader();
-  const { value } = await reader.read();
-  await reader.cancel();
-  const head = new TextDecoder().decode(value?.subarray(0, 64) ?? new Uint8Array());
-  return head
+  if (/\.(arrow|arrows|feather|ipc)$/i.test(name)) return 'arrow';
+  if (/\.(parquet|pq)$/i.test(name)) return 'parquet';
+  const magic = (...m: number[]): boolean => m.every((x, i) => head[i] === x);
+  if (magic(0x50, 0x41, 0x52, 0x31)) return 'parquet'; // PAR1
+  if (magic(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31) || magic(0xff, 0xff, 0xff, 0xff)) return 'arrow'; // ARROW1, IPC stream
+  const first = new TextDecoder()
+    .decode(head)
     .replace(/^\uFEFF/, '')
     .trimStart()
     .charAt(0);
+  return first === '[' ? 'json' : first === '{' ? 'jsonl' : 'csv';
+}
+
+/** The first bytes of a source (up to 64, however the stream is chunked). */
+async function head(src: IngestSource): Promise<Uint8Array> {
+  const reader = src.open().getReader();
+  const out = new Uint8Array(64);
+  let n = 0;
+  try {
+    while (n < out.length) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = value.subarray(0, out.length - n);
+      out.set(take, n);
+      n += take.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return out.subarray(0, n);
 }
 
 /** Pass 1: decides layout and infers every column's type over all rows. */
@@ -46,7 +64,7 @@ export async function scanSource(
   onProgress: (bytes: number, rows: number) => void,
 ): Promise<Scan> {
   if (src.bytes === 0) throw new WorkbenchError('PARSE_ERROR', `${src.name} is empty`);
-  const format = formatOf(src.name, await firstChar(src));
+  const format = formatOf(src.name, await head(src));
   let bytes = 0;
   const onBytes = (b: number): void => void (bytes = b);
   if (format === 'csv')
