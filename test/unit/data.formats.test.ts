@@ -210,6 +210,20 @@ describe('data: damaged Arrow and Parquet files end in PARSE_ERROR naming the fi
     }
   });
 
+  // Each of these made apache-arrow 21.2 itself spin: for seconds over a damaged flatbuffer vector length,
+  // forever on a file footer block that points at a message that is not a record batch.
+  it.each([
+    ['twin.arrow', 1414, 171, /its metadata is damaged/],
+    ['twin-lz4.arrow', 287, 255, /Expected RecordBatch Message/],
+    ['twin.arrows', 1633, 255, /a batch of 8 rows has short columns/],
+  ] as const)('%s with byte %i set to %i fails at once', async (name, at, value, message) => {
+    const data = twin(name);
+    data[at] = value;
+    const e = await failure(load(name, data));
+    expect(e.code).toBe('PARSE_ERROR');
+    expect(e.message).toMatch(message);
+  });
+
   // Bytes flipped anywhere in an Arrow file, and anywhere in a Parquet footer (page data is left alone:
   // hyparquet 1.33 can spin on a damaged RLE run inside a page, see the README of the fixtures).
   it.each([...ARROW, 'twin-snappy.parquet', 'twin-rs-zstd.parquet'])(

@@ -11,6 +11,7 @@ import { formatBytes } from './format';
  */
 const ACCEPT = [
   '.csv,.tsv,.txt,.json,.jsonl,.ndjson,text/csv,application/json',
+  '.arrow,.arrows,.feather,.ipc,.parquet,.pq',
   '.idx,.idx1-ubyte,.idx3-ubyte,.ubyte,.gz,.zip,image/png,image/jpeg,.png,.jpg,.jpeg',
   '.wav,audio/wav',
 ].join(',');
@@ -80,8 +81,8 @@ export function ImportPanel() {
           />
         </label>
         <span>
-          or drop CSV, TSV, JSON or JSON Lines files here; or images or WAV audio in one folder per class, a
-          zip of images, or MNIST IDX files
+          or drop CSV, TSV, JSON, JSON Lines, Arrow (Feather) or Parquet files here; or images or WAV audio in
+          one folder per class, a zip of images, or MNIST IDX files
         </span>
       </div>
       <form onSubmit={onUrl} className="toolbar">

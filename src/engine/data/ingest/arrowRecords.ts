@@ -7,12 +7,12 @@ import type { DataType, Decimal, Dictionary, Float, Time } from 'apache-arrow/ty
 import { ByteBuffer } from 'flatbuffers';
 import { decompress as zstdDecompress } from 'fzstd';
 import { WorkbenchError } from '../../../lib/errors';
+import { eventLoopYielder } from '../../../lib/yieldToEventLoop';
 import type { IngestSource } from './ingest';
 import { uniqueNames } from './layout';
 import {
   float32Text,
   nestedCell,
-  notValid,
   plain,
   readWhole,
   RECORD_BATCH,
@@ -50,39 +50,26 @@ export async function* arrowRecords(
   const { fields, batches } = openReader(src.name, bytes);
   const names = uniqueNames(fields.map((f) => String(f.name ?? '')));
   const cells = fields.map((f) => cellOf(f.type));
-  for (;;) {
-    let next: IteratorResult<Batch>;
-    try {
-      next = batches.next();
-    } catch (e) {
-      throw notValid(src.name, 'Arrow', e);
-    }
-    if (next.done === true) break;
+  const breathe = eventLoopYielder();
+  // Whatever apache-arrow throws becomes PARSE_ERROR in recordBatches.
+  for (let next = batches.next(); next.done !== true; next = batches.next()) {
     const batch = next.value;
-    if (!fits(batch.data, batch.numRows)) {
-      throw notValid(
-        src.name,
-        'Arrow',
-        `a record batch of ${batch.numRows} rows has columns too short for it`,
-      );
-    }
+    if (!fits(batch.data, batch.numRows))
+      throw new Error(`a batch of ${batch.numRows} rows has short columns`);
     const columns = fields.map((_, c) => batch.getChildAt(c));
     for (let start = 0; start < batch.numRows; start += RECORD_BATCH) {
+      await breathe(); // so that a Cancel message can arrive
       if (signal?.aborted) throw abortError();
-      const end = Math.min(batch.numRows, start + RECORD_BATCH);
       const out: RecordBatch = [];
-      try {
-        for (let r = start; r < end; r++) {
-          const rec: Record<string, unknown> = {};
-          for (let c = 0; c < names.length; c++) rec[names[c]!] = cells[c]!(columns[c]?.get(r) ?? null);
-          out.push(rec);
-        }
-      } catch (e) {
-        throw notValid(src.name, 'Arrow', e);
+      for (let r = start; r < Math.min(batch.numRows, start + RECORD_BATCH); r++) {
+        const rec: Record<string, unknown> = {};
+        for (let c = 0; c < names.length; c++) rec[names[c]!] = cells[c]!(columns[c]?.get(r) ?? null);
+        out.push(rec);
       }
       yield out;
     }
   }
+  await breathe();
   if (signal?.aborted) throw abortError();
 }
 
@@ -148,25 +135,21 @@ function openReader(
   } else if (!startsWith(bytes, 0, [0xff, 0xff, 0xff, 0xff])) {
     throw fail('it starts with neither the Arrow file magic (ARROW1) nor an IPC stream message');
   }
-  try {
-    const reader = RecordBatchReader.from(bytes).open({ autoDestroy: false });
-    const schema = reader.schema as { fields: Field<DataType>[] } | null;
-    if (schema === null) throw fail('it holds no schema');
-    // A file is read block by block from its footer: apache-arrow's own loop re-reads a block forever when
-    // a damaged footer points it at a message that is not a record batch.
-    const batches = reader.isFile()
-      ? (function* (): Generator<Batch> {
-          for (let i = 0; i < reader.numRecordBatches; i++) {
-            const batch = reader.readRecordBatch(i);
-            if (batch === null) throw new Error(`record batch ${i + 1} is missing`);
-            yield batch;
-          }
-        })()
-      : (reader[Symbol.iterator]() as Iterator<Batch>);
-    return { fields: schema.fields, batches };
-  } catch (e) {
-    throw notValid(name, 'Arrow', e);
-  }
+  const reader = RecordBatchReader.from(bytes).open({ autoDestroy: false });
+  const schema = reader.schema as { fields: Field<DataType>[] } | null;
+  if (schema === null) throw fail('it holds no schema');
+  // A file is read block by block from its footer: apache-arrow's own loop re-reads a block forever when
+  // a damaged footer points it at a message that is not a record batch.
+  const batches = reader.isFile()
+    ? (function* (): Generator<Batch> {
+        for (let i = 0; i < reader.numRecordBatches; i++) {
+          const batch = reader.readRecordBatch(i);
+          if (batch === null) throw new Error(`record batch ${i + 1} is missing`);
+          yield batch;
+        }
+      })()
+    : (reader[Symbol.iterator]() as Iterator<Batch>);
+  return { fields: schema.fields, batches };
 }
 
 type Cell = (v: unknown) => unknown;

@@ -7,17 +7,10 @@ import {
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { WorkbenchError } from '../../../lib/errors';
+import { eventLoopYielder } from '../../../lib/yieldToEventLoop';
 import type { IngestSource } from './ingest';
 import { uniqueNames } from './layout';
-import {
-  float32Text,
-  nestedCell,
-  notValid,
-  readWhole,
-  RECORD_BATCH,
-  timeText,
-  type RecordBatch,
-} from './records';
+import { float32Text, nestedCell, readWhole, RECORD_BATCH, timeText, type RecordBatch } from './records';
 import { abortError } from './textStream';
 
 /**
@@ -34,37 +27,29 @@ export async function* parquetRecords(
   const bytes = await readWhole(src, 'Parquet', signal, onBytes);
   const file = bytes.buffer;
   const metadata = readMetadata(src.name, bytes);
-  let columns: { name: string; key: string; cell: (v: unknown) => unknown }[];
-  let scan: Awaited<ReturnType<typeof parquetScan>>;
-  try {
-    const top = parquetSchema(metadata).children;
-    const keys = uniqueNames(top.map((c) => c.element.name));
-    columns = top.map((c, i) => ({
-      name: c.element.name,
-      key: keys[i]!,
-      cell: cellOf(c.element, c.children.length > 0),
-    }));
-    scan = await parquetScan({ file, metadata, compressors });
-  } catch (e) {
-    throw notValid(src.name, 'Parquet', e);
-  }
+  // Whatever hyparquet throws becomes PARSE_ERROR in recordBatches.
+  const top = parquetSchema(metadata).children;
+  const keys = uniqueNames(top.map((c) => String(c.element.name ?? '')));
+  const columns = top.map((c, i) => ({
+    name: c.element.name,
+    key: keys[i]!,
+    cell: cellOf(c.element, c.children.length > 0),
+  }));
+  const scan = await parquetScan({ file, metadata, compressors });
+  const breathe = eventLoopYielder(); // so that a Cancel message can arrive between steps
   let rows = 0;
   for (const { rowStart, rowEnd } of scan.ranges) {
-    if (signal?.aborted) throw abortError();
     const n = rowEnd - rowStart;
     const data: ArrayLike<unknown>[] = [];
-    try {
-      for (const c of columns) {
-        const values = await scan.readColumn({ column: c.name, rowStart, rowEnd });
-        if (values.length !== n)
-          throw new Error(`column ${c.name} has ${values.length} values for ${n} rows`);
-        data.push(values as ArrayLike<unknown>);
-        if (signal?.aborted) throw abortError();
-      }
-    } catch (e) {
-      throw notValid(src.name, 'Parquet', e);
+    for (const c of columns) {
+      await breathe();
+      if (signal?.aborted) throw abortError();
+      const values = await scan.readColumn({ column: c.name, rowStart, rowEnd });
+      if (values.length !== n) throw new Error(`column ${c.name} has ${values.length} values for ${n} rows`);
+      data.push(values as ArrayLike<unknown>);
     }
     for (let start = 0; start < n; start += RECORD_BATCH) {
+      await breathe();
       if (signal?.aborted) throw abortError();
       const out: RecordBatch = [];
       for (let r = start; r < Math.min(n, start + RECORD_BATCH); r++) {
@@ -76,13 +61,10 @@ export async function* parquetRecords(
       yield out;
     }
   }
+  await breathe();
   if (signal?.aborted) throw abortError();
   if (rows !== Number(metadata.num_rows)) {
-    throw notValid(
-      src.name,
-      'Parquet',
-      `its row groups hold ${rows} rows, its footer says ${metadata.num_rows}`,
-    );
+    throw new Error(`its row groups hold ${rows} rows, its footer says ${metadata.num_rows}`);
   }
 }
 
@@ -100,11 +82,7 @@ function readMetadata(name: string, bytes: Uint8Array<ArrayBuffer>): FileMetaDat
     throw new WorkbenchError('PARSE_ERROR', `${name} is an encrypted Parquet file, which is not supported`);
   }
   if (view.getUint32(n - 4, true) !== PAR1) throw fail('it is truncated (the footer is missing)');
-  try {
-    return parquetMetadata(bytes.buffer);
-  } catch (e) {
-    throw notValid(name, 'Parquet', e);
-  }
+  return parquetMetadata(bytes.buffer);
 }
 
 /** How a top-level column's decoded values become record values. */

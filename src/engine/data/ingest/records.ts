@@ -1,4 +1,5 @@
 import { WorkbenchError } from '../../../lib/errors';
+import { eventLoopYielder } from '../../../lib/yieldToEventLoop';
 import type { DatasetSource } from '../dataset';
 import type { IngestSource } from './ingest';
 import { jsonRecords } from './jsonRecords';
@@ -44,8 +45,9 @@ export function recordBatches(
     kind: 'Arrow' | 'Parquet',
     load: () => Promise<RecordReader>,
   ): AsyncGenerator<RecordBatch> {
+    const read = await load();
     try {
-      yield* (await load())(src, signal, onBytes);
+      yield* read(src, signal, onBytes);
     } catch (e) {
       throw notValid(src.name, kind, e);
     }
@@ -71,8 +73,10 @@ export async function readWhole(
   let buf = new Uint8Array(src.bytes);
   let size = 0;
   const reader = src.open().getReader();
+  const breathe = eventLoopYielder();
   try {
     for (;;) {
+      await breathe();
       if (signal?.aborted) throw abortError();
       const { done, value } = await reader.read();
       if (done) break;
@@ -97,6 +101,9 @@ export async function readWhole(
 export function notValid(name: string, kind: 'Arrow' | 'Parquet', e: unknown): WorkbenchError {
   if (e instanceof WorkbenchError) return e;
   const reason = e instanceof Error ? e.message : String(e);
+  if (/allocation failed|out of memory/i.test(reason)) {
+    return new WorkbenchError('INVALID_INPUT', `${name} does not fit in this tab's memory: ${reason}`);
+  }
   if (/not supported|unsupported/i.test(reason)) {
     return new WorkbenchError(
       'PARSE_ERROR',
@@ -141,7 +148,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** A 32-bit float as the shortest decimal that reads back as the same float (0.1f as 0.1, as writers show it). */
 export function float32Text(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  for (let p = 1; p < 9; p++) {
+  for (let p = 1; p <= 9; p++) {
     const s = String(Number(x.toPrecision(p)));
     if (Math.fround(Number(s)) === x) return s;
   }
