@@ -24,6 +24,6 @@ export async function download(url: string): Promise<Download> {
       `Could not download ${parsed.href}: ${(e as Error).message}. The server may be down or not allow cross-origin requests (CORS).`,
     );
   }
-  const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'download.csv');
+  const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'download');
   return { name, blob, kind: parsed.origin === self.location.origin ? 'sample' : 'url' };
 }
