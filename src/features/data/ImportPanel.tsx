@@ -1,9 +1,16 @@
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { dataStore } from '../../state/dataStore';
 import { cancelImport, importFiles, importFromUrl, importSample, SAMPLES } from './actions';
 import { droppedFiles } from './dropped';
 import { formatBytes } from './format';
+
+/** Imports what a file input picked, then clears it so picking the same files again still fires. */
+function onPick(e: ChangeEvent<HTMLInputElement>): void {
+  const files = [...(e.currentTarget.files ?? [])];
+  e.currentTarget.value = '';
+  void importFiles(files);
+}
 
 /**
  * File types the picker offers: tables; images, zips of them and IDX files (MNIST) for image datasets; WAV
@@ -53,17 +60,7 @@ export function ImportPanel() {
       >
         <label className="button">
           Choose files…
-          <input
-            type="file"
-            multiple
-            accept={ACCEPT}
-            disabled={busy}
-            onChange={(e) => {
-              const files = [...(e.currentTarget.files ?? [])];
-              e.currentTarget.value = '';
-              void importFiles(files);
-            }}
-          />
+          <input type="file" multiple accept={ACCEPT} disabled={busy} onChange={onPick} />
         </label>
         <label className="button">
           Choose an image or audio folder…
@@ -73,11 +70,7 @@ export function ImportPanel() {
               if (el) el.webkitdirectory = true;
             }}
             disabled={busy}
-            onChange={(e) => {
-              const files = [...(e.currentTarget.files ?? [])];
-              e.currentTarget.value = '';
-              void importFiles(files);
-            }}
+            onChange={onPick}
           />
         </label>
         <span>
