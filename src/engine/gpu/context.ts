@@ -1,4 +1,5 @@
 import { WorkbenchError, toWorkbenchError } from '../../lib/errors';
+import { instrumentDevice, type DeviceUsage } from './instrument';
 import { PipelineCache } from './pipelineCache';
 import type { MemoryBudget } from './planner';
 import { REQUESTED_LIMITS, summarizeAdapter, type AdapterSummary } from './probe';
@@ -21,6 +22,8 @@ export interface GpuSession {
   readonly generation: number;
   readonly pipelines: PipelineCache;
   readonly budget: MemoryBudget;
+  /** What this device has done so far, counted at the device's entry points (see instrument.ts). */
+  readonly usage: DeviceUsage;
 }
 
 /** Options for a GpuContext. */
@@ -120,6 +123,7 @@ export class GpuContext {
     } catch (e) {
       throw new WorkbenchError('GPU_UNAVAILABLE', `requestDevice failed: ${toWorkbenchError(e).message}`);
     }
+    const usage = instrumentDevice(device);
     const generation = ++this.generation;
     const emit = this.options.onEvent ?? (() => undefined);
     device.onuncapturederror = (ev: GPUUncapturedErrorEvent) =>
@@ -135,6 +139,7 @@ export class GpuContext {
         maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
         engineCap: this.options.engineCap ?? Infinity,
       },
+      usage,
     };
     const live: Live = { session, lost: device.lost, lostInfo: null };
     void device.lost.then((info) => {
