@@ -1,6 +1,7 @@
 import { DataPage } from '../features/data/DataPage';
 import { DevicePage } from '../features/device/DevicePage';
 import { LicensesPage } from '../features/licenses/LicensesPage';
+import { PreprocessPage } from '../features/preprocess/PreprocessPage';
 import { PlannedStage } from '../features/stage/PlannedStage';
 import { CapabilityBanner } from './CapabilityBanner';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -13,6 +14,8 @@ function Page({ id }: { id: RouteId }) {
       return <DataPage />;
     case 'device':
       return <DevicePage />;
+    case 'preprocess':
+      return <PreprocessPage />;
     case 'licenses':
       return <LicensesPage />;
     default:

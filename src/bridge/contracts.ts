@@ -8,6 +8,8 @@ import type { ColumnStats } from '../engine/data/runningStat';
 import type { GpuCounters } from '../engine/gpu/buffers';
 import type { GpuEvent } from '../engine/gpu/context';
 import type { AdapterSummary, GpuCapabilities } from '../engine/gpu/probe';
+import type { RecipeRun } from '../engine/preprocess/fitted';
+import type { Recipe } from '../engine/preprocess/recipe';
 
 /** Where a job may run: 'auto' prefers WebGPU and falls back to the CPU, saying why. */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -31,6 +33,15 @@ export interface StatsRun {
   readonly wallMs: number;
 }
 
+/** How to run a recipe. */
+export interface RecipeOptions {
+  readonly backend: BackendChoice;
+  /** Write the output as a new dataset snapshot. */
+  readonly save: boolean;
+  /** Name of the new snapshot (default: "<source> · prepared"). */
+  readonly name?: string;
+}
+
 /** The compute worker's API. */
 export interface ComputeApi {
   /** Describes the GPU: adapter, features, limits, or why there is none. */
@@ -39,6 +50,11 @@ export interface ComputeApi {
   subscribe(listener: (event: WorkerEvent) => void): void;
   /** Per-column statistics of a stored dataset's numeric columns; saved with the dataset. */
   datasetStats(datasetId: string, backend: BackendChoice): Promise<StatsRun>;
+  /**
+   * Fits `recipe` on a stored dataset's training split and applies it to every row, on the GPU (or the CPU
+   * references). With `save`, writes the result as a new snapshot (parent + fitted recipe in its lineage).
+   */
+  runRecipe(datasetId: string, recipe: Recipe, options: RecipeOptions): Promise<RecipeRun>;
   /** Test hook: submits an invalid dispatch outside any error scope, to prove errors are reported. */
   injectBadDispatch(): Promise<void>;
 }

@@ -3,10 +3,14 @@ import type { ComputeApi, WorkerEvent } from '../../bridge/contracts';
 import { DatasetRepo } from '../../db/datasets.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { WorkbenchError } from '../../lib/errors';
+import { newDatasetId } from '../../lib/ids';
 import { numericTableOf } from '../data/numericTable';
 import { computeColumnStats } from '../data/statsService';
 import { GpuContext } from '../gpu/context';
 import { probeGpu } from '../gpu/probe';
+import { loadDataset } from '../preprocess/load';
+import { saveRecipeOutput } from '../preprocess/persist';
+import { runRecipeOn } from '../preprocess/service';
 
 /** Builds the compute worker's API over a WebGPU entry point and the workbench database. */
 export function createComputeApi(
@@ -33,6 +37,18 @@ export function createComputeApi(
       const run = await computeColumnStats(context, table, backend);
       if (backend !== 'cpu') await r.updateStats(id, run.stats);
       return run;
+    },
+    async runRecipe(id, recipe, options) {
+      const r = await repo;
+      const meta = await r.getDataset(id);
+      if (meta === undefined) throw new WorkbenchError('INVALID_INPUT', `No dataset ${id}`);
+      const data = await loadDataset(meta, (column) => r.readColumn(id, column));
+      const { run, columns } = await runRecipeOn(context, data, recipe, options.backend);
+      const name = options.name?.trim() || `${meta.name} · prepared`;
+      const output = options.save
+        ? await saveRecipeOutput(r, meta, columns, run.fitted, newDatasetId(), name)
+        : null;
+      return { ...run, output };
     },
     async injectBadDispatch() {
       const { device } = await context.session();

@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { newDatasetId } from '../../lib/ids';
 import type { DataApi, ImportProgress, RowCell } from '../../bridge/contracts';
 import { DatasetRepo } from '../../db/datasets.repo';
 import type { WorkbenchDB } from '../../db/schema';
@@ -19,10 +20,6 @@ import { categoryCounts } from './numericTable';
 
 /** Largest file imported; bigger ones are refused up front with a clear message. */
 export const MAX_IMPORT_BYTES = 2 * 2 ** 30;
-
-function newId(): string {
-  return `ds-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
 
 /** The data worker's API over an open workbench database. */
 export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
@@ -63,7 +60,7 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
     let last = 0;
     try {
       return await job(await ready(), {
-        id: newId(),
+        id: newDatasetId(),
         signal: controller.signal,
         onProgress: (p) => {
           const now = performance.now();
@@ -146,7 +143,7 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
       return (await ready()).renameDataset(id, clean.slice(0, 200));
     },
     async retypeColumn(id, column, to) {
-      return deriveRetyped(await ready(), await meta(id), column, to, newId());
+      return deriveRetyped(await ready(), await meta(id), column, to, newDatasetId());
     },
     async setTarget(id, column) {
       const m = await meta(id);

@@ -24,6 +24,11 @@ export interface ColumnMeta {
   readonly dateFormat?: string;
   /** Image columns: every cell's shape (h, w, channels); all images of a column share it. */
   readonly shape?: ImageShape;
+  /**
+   * Image columns: how pixels are stored. 'u8' (default): 0–255 as imported; 'f32': floats written by a
+   * preprocessing recipe (scaled, normalized or resized), rows × (h·w·c) in a Float32Array.
+   */
+  readonly pixels?: 'u8' | 'f32';
   /** Audio columns: samples per clip (every clip of a column has this length, zero-padded or cut). */
   readonly samples?: number;
   /** Audio columns: samples per second (16000: mono, the rate speech and keyword models expect). */
@@ -67,6 +72,8 @@ export interface DatasetMeta {
   readonly source: DatasetSource | ImageSource;
   /** The dataset and recipe this one was derived from; null for an import. */
   readonly parent: { readonly datasetId: string; readonly recipe: unknown } | null;
+  /** Rows stored train first, then validation, then test (written by a recipe's split step). */
+  readonly split?: { readonly train: number; readonly validation: number; readonly test: number };
   /** Per-column statistics (numeric columns), once computed. */
   readonly stats: readonly ColumnStats[] | null;
   /** 'importing' until every chunk and this record are committed; only 'ready' datasets are listed. */
@@ -75,7 +82,8 @@ export interface DatasetMeta {
 
 /**
  * Stored values of one chunk of one column. number/integer/date: Float64Array; categorical: codes;
- * text: strings; image: u8 pixels, rows × (h·w·c), each row's image row-major HWC; audio: f32 samples in
+ * text: strings; image: u8 pixels (f32 when the column's `pixels` is 'f32'), rows × (h·w·c), each row's image
+ * row-major HWC; audio: f32 samples in
  * [-1, 1], rows × samples.
  */
 export type ChunkData = Float64Array | Int32Array | Uint8Array | Float32Array | string[];

@@ -19,8 +19,13 @@ export function imageText(shape: ImageShape | undefined): string {
 /** Row `r` of an image chunk, box-averaged down so its longer side is at most `maxSide`. */
 export function thumbnail(c: ColumnChunk, r: number, shape: ImageShape, maxSide = THUMB_SIDE): ImageThumb {
   const [h, w, ch] = shape;
-  const data = c.data as Uint8Array;
-  const base = r * h * w * ch;
+  const size = h * w * ch;
+  // Float images become bytes one image at a time (then indexed from 0).
+  const base = c.data instanceof Float32Array ? 0 : r * size;
+  const data =
+    c.data instanceof Float32Array
+      ? toBytes(c.data.subarray(r * size, (r + 1) * size))
+      : (c.data as Uint8Array);
   const scale = Math.min(1, maxSide / Math.max(h, w));
   const th = Math.max(1, Math.round(h * scale));
   const tw = Math.max(1, Math.round(w * scale));
@@ -41,4 +46,21 @@ export function thumbnail(c: ColumnChunk, r: number, shape: ImageShape, maxSide 
     }
   }
   return { width: tw, height: th, channels: ch, pixels };
+}
+
+/**
+ * Float images (written by a recipe: scaled or normalized) shown as bytes: the image's own min..max spread
+ * over 0..255.
+ */
+function toBytes(values: Float32Array): Uint8Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  const out = new Uint8Array(values.length);
+  values.forEach((v, i) => (out[i] = Math.round((v - lo) * scale)));
+  return out;
 }

@@ -36,11 +36,11 @@ export function instrumentDevice(device: GPUDevice): DeviceUsage {
   const usage = newUsage();
   const queue = device.queue;
   const writeBuffer = queue.writeBuffer.bind(queue) as (...a: unknown[]) => void;
-  queue.writeBuffer = ((...args: unknown[]) => {
+  queue.writeBuffer = (...args: unknown[]) => {
     writeBuffer(...args);
     usage.uploads++;
     usage.bytesUploaded += writtenBytes(args);
-  }) as GPUQueue['writeBuffer'];
+  };
   const submit = queue.submit.bind(queue);
   queue.submit = (buffers) => {
     usage.submits++;
@@ -91,7 +91,8 @@ function writtenBytes(args: readonly unknown[]): number {
   const data = args[2];
   const size = args[4];
   if (typeof size === 'number') {
-    const elementBytes = ArrayBuffer.isView(data) && 'BYTES_PER_ELEMENT' in data ? Number(data.BYTES_PER_ELEMENT) : 1;
+    const elementBytes =
+      ArrayBuffer.isView(data) && 'BYTES_PER_ELEMENT' in data ? Number(data.BYTES_PER_ELEMENT) : 1;
     return size * elementBytes;
   }
   if (ArrayBuffer.isView(data)) return data.byteLength;

@@ -1,0 +1,239 @@
+// elementwise.wgsl — the fused element-wise pass: every output column runs its own operation list, one dispatch.
+// Bindings: 0 values   array<f32>    table block numeric values, column-major, numericCols x tableRows
+//           1 validity array<u32>    table block validity, numericCols x tableWords (bit r%32 of word r/32)
+//           2 codes    array<i32>    table block codes, codeCols x tableRows (-1 = missing)
+//           3 encoded  array<u32>    encode outputs of this block: encCols x rows f32 bits, then encCols x words
+//                                    validity (written by encode.wgsl; unused when encCols = 0)
+//           4 columns  array<Column> outCols numeric outputs, then codeOuts code passes
+//           5 ops      array<Op>     (code, a, b) with the OP codes of program.ts
+//           6 out      array<u32>    outCols x rows f32 bits | codeOuts x rows i32 bits | outCols x words validity
+//           7 params   uniform
+// Dispatch: (ceil(words / WG), outCols + codeOuts, 1): one thread per (32-row word, output column), so each thread
+// writes a whole validity word without atomics. rowOffset is a multiple of 32 (blocks start on mask words).
+// A non-finite result becomes missing (value 0, bit clear); missing values never become NaN. Non-finite values
+// are detected on the bits, as WGSL may assume finite math.
+
+override WG: u32 = 64u;
+
+const OP_IMPUTE: u32 = 1u;
+const OP_AFFINE: u32 = 2u;
+const OP_CLIP: u32 = 3u;
+const OP_LOG: u32 = 4u;
+const OP_LOG1P: u32 = 5u;
+const OP_SQRT: u32 = 6u;
+const OP_POWER: u32 = 7u;
+const KIND_TABLE: u32 = 0u;
+const KIND_ENCODED: u32 = 1u;
+
+struct Params {
+  tableRows: u32,
+  tableWords: u32,
+  rowOffset: u32,
+  rows: u32,
+  words: u32,
+  outCols: u32,
+  codeOuts: u32,
+  encCols: u32,
+}
+
+// kind: KIND_TABLE (input = numeric column), KIND_ENCODED (input = encoded column), 2 = code pass
+// (input = code column, first = fill as i32 bits). Ops of the column: ops[first .. first + count).
+struct Column {
+  kind: u32,
+  input: u32,
+  first: u32,
+  count: u32,
+}
+
+struct Op {
+  code: u32,
+  a: f32,
+  b: f32,
+}
+
+struct Value {
+  x: f32,
+  ok: bool,
+}
+
+@group(0) @binding(0) var<storage, read> values: array<f32>;
+@group(0) @binding(1) var<storage, read> validity: array<u32>;
+@group(0) @binding(2) var<storage, read> codes: array<i32>;
+@group(0) @binding(3) var<storage, read> encoded: array<u32>;
+@group(0) @binding(4) var<storage, read> columns: array<Column>;
+@group(0) @binding(5) var<storage, read> ops: array<Op>;
+@group(0) @binding(6) var<storage, read_write> out: array<u32>;
+@group(0) @binding(7) var<uniform> params: Params;
+
+const MISSING = Value(0.0, false);
+
+fn is_finite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn checked(x: f32) -> Value {
+  if (is_finite(x)) {
+    return Value(x, true);
+  }
+  return MISSING;
+}
+
+// ln(1 + x) without losing small x: ln(u) * x / (u - 1) with u = 1 + x corrects u's rounding.
+fn log1p_f32(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) {
+    return x;
+  }
+  return log(u) * (x / (u - 1.0));
+}
+
+// x^a. Integer |a| <= 64: repeated squaring (a few ulps, exact signs, -0 kept); otherwise exp2(a log2 |x|),
+// with the sign of x for odd integers and negative x with a non-integer a missing.
+fn power(x: f32, a: f32) -> Value {
+  let negative = (bitcast<u32>(x) >> 31u) == 1u;
+  let integer = a == floor(a);
+  let odd = integer && (a - 2.0 * floor(a * 0.5)) == 1.0;
+  var r: f32;
+  if (integer && abs(a) <= 64.0) {
+    var e = u32(abs(a));
+    var base = abs(x);
+    r = 1.0;
+    loop {
+      if ((e & 1u) == 1u) {
+        r = r * base;
+      }
+      e = e >> 1u;
+      if (e == 0u) {
+        break;
+      }
+      base = base * base;
+    }
+  } else {
+    if (x < 0.0 && !integer) {
+      return MISSING;
+    }
+    let ax = abs(x);
+    if (ax == 0.0) {
+      r = 0.0;
+    } else {
+      let e = a * log2(ax);
+      if (e >= 128.0) {
+        return MISSING;
+      }
+      r = select(exp2(e), 0.0, e < -150.0);
+    }
+  }
+  if (a < 0.0) {
+    if (r == 0.0) {
+      return MISSING;
+    }
+    r = 1.0 / r;
+  }
+  if (negative && odd) {
+    r = -r;
+  }
+  return checked(r);
+}
+
+fn apply(op: Op, v: Value) -> Value {
+  if (op.code == OP_IMPUTE) {
+    if (v.ok) {
+      return v;
+    }
+    return checked(op.a);
+  }
+  if (!v.ok) {
+    return v;
+  }
+  switch op.code {
+    case OP_AFFINE: {
+      return checked((v.x - op.a) * op.b);
+    }
+    case OP_CLIP: {
+      return checked(min(max(v.x, op.a), op.b));
+    }
+    case OP_LOG: {
+      if (v.x <= 0.0) {
+        return MISSING;
+      }
+      return checked(log(v.x));
+    }
+    case OP_LOG1P: {
+      if (v.x <= -1.0) {
+        return MISSING;
+      }
+      return checked(log1p_f32(v.x));
+    }
+    case OP_SQRT: {
+      if (v.x < 0.0) {
+        return MISSING;
+      }
+      return checked(sqrt(v.x));
+    }
+    case OP_POWER: {
+      return power(v.x, op.a);
+    }
+    default: {
+      return v;
+    }
+  }
+}
+
+fn code_pass(col: Column, k: u32, w: u32, n: u32) {
+  let fill = bitcast<i32>(col.first);
+  let src = col.input * params.tableRows + params.rowOffset + w * 32u;
+  let dst = (params.outCols + k) * params.rows + w * 32u;
+  for (var i = 0u; i < n; i++) {
+    var c = codes[src + i];
+    if (c < 0 && fill >= 0) {
+      c = fill;
+    }
+    out[dst + i] = bitcast<u32>(c);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let w = gid.x;
+  let j = gid.y;
+  if (w >= params.words) {
+    return;
+  }
+  let n = min(32u, params.rows - w * 32u);
+  let col = columns[j];
+  if (j >= params.outCols) {
+    code_pass(col, j - params.outCols, w, n);
+    return;
+  }
+  var mask: u32;
+  var src: u32;
+  if (col.kind == KIND_TABLE) {
+    mask = validity[col.input * params.tableWords + params.rowOffset / 32u + w];
+    src = col.input * params.tableRows + params.rowOffset + w * 32u;
+  } else {
+    mask = encoded[params.encCols * params.rows + col.input * params.words + w];
+    src = col.input * params.rows + w * 32u;
+  }
+  let dst = j * params.rows + w * 32u;
+  var word = 0u;
+  for (var i = 0u; i < n; i++) {
+    var v = MISSING;
+    if (((mask >> i) & 1u) == 1u) {
+      if (col.kind == KIND_TABLE) {
+        v = Value(values[src + i], true);
+      } else {
+        v = Value(bitcast<f32>(encoded[src + i]), true);
+      }
+    }
+    for (var k = 0u; k < col.count; k++) {
+      v = apply(ops[col.first + k], v);
+    }
+    if (v.ok) {
+      word = word | (1u << i);
+      out[dst + i] = bitcast<u32>(v.x);
+    } else {
+      out[dst + i] = 0u;
+    }
+  }
+  out[(params.outCols + params.codeOuts) * params.rows + j * params.words + w] = word;
+}
