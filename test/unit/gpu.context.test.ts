@@ -34,6 +34,10 @@ function flakyGpu(loseAfterMs: number | null) {
             // Work on this device never completes: only the loss ends it.
             createShaderModule: () => ({ getCompilationInfo: () => new Promise(() => undefined) }),
             destroy: () => undefined,
+            // Entry points the usage counters wrap (never reached: work hangs at compilation).
+            queue: { writeBuffer: () => undefined, submit: () => undefined },
+            createBuffer: () => ({}),
+            createCommandEncoder: () => ({}),
           });
         },
       }),

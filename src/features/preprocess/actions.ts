@@ -25,7 +25,8 @@ export async function runRecipe(
 ): Promise<void> {
   const { recipe, busy } = recipeStore.getState();
   if (busy) return;
-  recipeStore.setState({ busy: true, error: null });
+  // Running pins the source: opening the output on the Data page must not swap the recipe's dataset.
+  recipeStore.setState({ busy: true, error: null, sourceId: datasetId });
   const options: RecipeOptions =
     name.trim() === '' ? { backend, save } : { backend, save, name: name.trim() };
   try {
