@@ -12,11 +12,15 @@ override WG: u32 = 64u;
 
 const MODE_ONEHOT: u32 = 0u;
 
+// The same Params as elementwise.wgsl (one parameter block per row block serves both passes).
 struct Params {
   tableRows: u32,
+  tableWords: u32,
   rowOffset: u32,
   rows: u32,
   words: u32,
+  outCols: u32,
+  codeOuts: u32,
   encCols: u32,
 }
 

@@ -5,7 +5,7 @@ import { createGpuImageBackend } from '../../src/engine/preprocess/imageGpu';
 import { usageSince } from '../../src/engine/gpu/instrument';
 import { present, type LoadedColumn } from '../../src/engine/preprocess/load';
 import { runRecipeOn } from '../../src/engine/preprocess/service';
-import { loadSample, penguinsRecipe } from '../support/recipeData';
+import { catCol, dataset, imageCol, loadSample, penguinsRecipe, recipe, step } from '../support/recipeData';
 import { expectExpectedAdapter, testContext, uncaptured } from './nodeGpu';
 
 /** GPU and CPU agree within this (f32 kernels vs f32 reference; statistics reduced in different orders). */
@@ -79,5 +79,51 @@ describe('recipes on WebGPU', () => {
     } finally {
       await small.ctx.dispose();
     }
+  });
+});
+
+describe('image recipes on WebGPU', () => {
+  const { ctx, events } = testContext();
+  afterAll(() => ctx.dispose());
+
+  it('resize → scale → normalize (fitted on training images) matches the CPU reference; augmentation is not applied', async () => {
+    const labels = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'a' : 'b'));
+    const data = dataset([imageCol('img', 40, [10, 12, 3]), catCol('label', labels)]);
+    const r = recipe(
+      step({ kind: 'image-resize', column: 'img', height: 6, width: 5 }),
+      step({ kind: 'image-scale', column: 'img' }),
+      step({ kind: 'image-normalize', column: 'img' }),
+      step({ kind: 'image-augment', column: 'img', flip: true, cropPadding: 2 }),
+      step({
+        kind: 'split',
+        train: 0.75,
+        validation: 0.25,
+        test: 0,
+        seed: 3,
+        shuffle: true,
+        stratify: 'label',
+      }),
+    );
+    const gpu = await runRecipeOn(ctx, data, r, 'webgpu');
+    const cpu = await runRecipeOn(ctx, data, r, 'cpu');
+    expect(gpu.run.backend).toBe('webgpu');
+    expectExpectedAdapter(gpu.run.adapter!.architecture);
+    const img = gpu.columns[0]!;
+    expect(img.meta.shape).toEqual([6, 5, 3]);
+    expect(img.meta.pixels).toBe('f32');
+    expectSameColumns(gpu.columns, cpu.columns);
+    expect(gpu.run.fitted.images[0]!.augment).toEqual({ flip: true, cropPadding: 2 });
+    // Normalized per channel on the 30 training images: mean 0, std 1 there.
+    const px = img.data as Float32Array;
+    const size = 6 * 5 * 3;
+    for (let c = 0; c < 3; c++) {
+      const xs: number[] = [];
+      for (let i = 0; i < 30 * size; i += 3) xs.push(px[i + c]!);
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+      expect(Math.abs(m)).toBeLessThan(1e-4);
+      expect(Math.abs(sd - 1)).toBeLessThan(1e-4);
+    }
+    expect(uncaptured(events)).toEqual([]);
   });
 });

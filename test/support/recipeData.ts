@@ -59,7 +59,9 @@ export function catCol(
 
 /** A dataset from columns (same length). */
 export function dataset(columns: readonly LoadedColumn[], name = 'test'): LoadedDataset {
-  const rows = columns[0] ? (columns[0].data as ArrayLike<number>).length : 0;
+  const first = columns[0];
+  const perRow = first?.meta.shape ? first.meta.shape[0] * first.meta.shape[1] * first.meta.shape[2] : 1;
+  const rows = first ? (first.data as ArrayLike<number>).length / perRow : 0;
   const meta: DatasetMeta = {
     id: `ds-${name}`,
     name,
@@ -111,4 +113,22 @@ export function penguinsRecipe(): Recipe {
       stratify: 'species',
     }),
   );
+}
+
+/** An image column of seeded random u8 pixels (all present). */
+export function imageCol(
+  name: string,
+  rows: number,
+  shape: readonly [number, number, number],
+  seed = 1,
+): LoadedColumn {
+  const size = shape[0] * shape[1] * shape[2];
+  const data = new Uint8Array(rows * size);
+  let s = seed >>> 0;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s >>> 24;
+  }
+  const validity = new Uint32Array(wordsPerColumn(rows)).fill(0xffffffff);
+  return { meta: { name, type: 'image', missing: 0, shape }, data, validity };
 }

@@ -4,6 +4,7 @@ import { uploadUniform } from '../../gpu/buffers';
 import { bufferBudget } from '../../gpu/planner';
 import type { Program } from '../program';
 import { packProgram, type PackedProgram } from './pack';
+import { programBuffer, type ProgramBuffer } from './programBuffer';
 import { WG, type Resident, type TableBlock } from './resident';
 import { dispatch, scratchBuffer, uploadPadded } from './util';
 
@@ -58,7 +59,7 @@ export class ProgramRunner {
   /** Output scratch: outCols × rows f32 | codeOuts × rows i32 | outCols × words validity. */
   readonly out: GPUBuffer;
   private readonly enc: GPUBuffer;
-  private readonly tables: readonly GPUBuffer[];
+  private readonly program: ProgramBuffer;
   private readonly owned: GPUBuffer[] = [];
   /** Index of the block whose outputs `out` holds (after the encoded work runs), or −1. */
   private current = -1;
@@ -92,10 +93,15 @@ export class ProgramRunner {
     const bytes = scratchBytes(this.packed, maxRows);
     this.enc = this.own(scratchBuffer(device, 'Preprocess.encoded', bytes.enc));
     this.out = this.own(scratchBuffer(device, 'Preprocess.out', bytes.out));
-    const { columns, ops, encColumns, maps } = this.packed;
-    this.tables = [columns, ops, encColumns, maps].map((a) =>
-      this.own(uploadPadded(device, 'Preprocess.program', a)),
-    );
+    const params = blocks.map((b) => ({
+      tableRows: b.table.rows,
+      tableWords: b.table.words,
+      rowOffset: b.offset,
+      rows: b.rows,
+      words: b.words,
+    }));
+    this.program = programBuffer(device, this.packed, params);
+    this.own(this.program.buffer);
   }
 
   /** The layout of block `i`'s outputs in `out`. */
@@ -131,31 +137,15 @@ export class ProgramRunner {
     const { pipes } = this.res;
     const b = this.blocks[i]!;
     const p = this.packed;
-    const [columns, ops, encColumns, maps] = this.tables as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
+    const { columns, ops, encColumns, maps } = this.program;
+    const params = this.program.params(i);
     const groups = Math.ceil(b.words / WG.words);
     if (p.encCols > 0) {
-      const params = this.uniform('PreprocessEncode.params', [
-        b.table.rows,
-        b.offset,
-        b.rows,
-        b.words,
-        p.encCols,
-      ]);
       const entries = [b.table.codes, encColumns, maps, this.enc, params];
       dispatch(device, encoder, 'PreprocessEncode', pipes.encode, entries, groups, p.encCols);
     }
     const outputs = p.outCols + p.codeOuts;
     if (outputs === 0) return;
-    const params = this.uniform('PreprocessElementwise.params', [
-      b.table.rows,
-      b.table.words,
-      b.offset,
-      b.rows,
-      b.words,
-      p.outCols,
-      p.codeOuts,
-      p.encCols,
-    ]);
     const entries = [
       b.table.values,
       b.table.validity,

@@ -27,20 +27,20 @@ export function scratchBuffer(device: GPUDevice, label: string, bytes: number): 
   });
 }
 
-/** Records one compute pass with a single dispatch. */
+/** Records one compute pass with a single dispatch; entries are bindings 0, 1, … of group 0. */
 export function dispatch(
   device: GPUDevice,
   encoder: GPUCommandEncoder,
   label: string,
   pipeline: GPUComputePipeline,
-  entries: readonly GPUBuffer[],
+  entries: readonly (GPUBuffer | GPUBufferBinding)[],
   x: number,
   y: number,
 ): void {
   const bindGroup = device.createBindGroup({
     label: `${label}.bindGroup`,
     layout: pipeline.getBindGroupLayout(0),
-    entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: entries.map((e, binding) => ({ binding, resource: 'buffer' in e ? e : { buffer: e } })),
   });
   const pass = encoder.beginComputePass({ label });
   pass.setPipeline(pipeline);
