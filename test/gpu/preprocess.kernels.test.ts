@@ -316,6 +316,7 @@ describe('preprocess kernels on WebGPU', () => {
       expect(used.dispatches).toBe(1);
       expect(used.readbacks).toBe(1);
       expect(used.submits).toBe(1);
+      expect(used.uploads).toBe(1); // the program and its parameters; the table was uploaded at creation
       expectOutputsMatch(out, await cpu.run(p), await chainAllowance(t, p));
       gpu.dispose();
     },
