@@ -105,9 +105,12 @@ export interface RecipeRun {
   readonly backend: 'webgpu' | 'cpu';
   readonly adapter: AdapterSummary | null;
   readonly fallbackReason: string | null;
-  /** Device work for fitting and applying (zero on the CPU). */
+  /** Device work for fitting and applying, from the table's upload on (zero on the CPU). */
   readonly usage: DeviceUsage;
-  /** Device work of the final application alone: one upload batch, one pass per stage, one readback. */
+  /**
+   * Device work of the final application alone, on the already resident table: the program's tables, one
+   * pass per stage, one readback.
+   */
   readonly applyUsage: DeviceUsage;
   readonly rows: number;
   readonly before: readonly ColumnSummary[];

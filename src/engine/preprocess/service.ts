@@ -59,10 +59,12 @@ export async function runRecipeOn(
   if (backend === 'cpu') return cpu(null);
   try {
     const { done, adapter } = await gpu.run(async (s) => {
+      const atStart = { ...s.usage }; // before the table's upload
       const table = await createGpuBackend(s, prepared.table);
       try {
         const images = await createGpuImageBackend(s);
-        return { done: await execute(prepared, table, images, () => ({ ...s.usage })), adapter: s.adapter };
+        const usage = (): DeviceUsage => ({ ...s.usage });
+        return { done: await execute(prepared, table, images, usage, atStart), adapter: s.adapter };
       } finally {
         table.dispose();
       }
@@ -154,8 +156,8 @@ async function execute(
   table: PreprocessBackend,
   images: ImageBackend,
   usage: () => DeviceUsage,
+  atStart = usage(),
 ): Promise<Executed> {
-  const atStart = usage();
   let reference: PreprocessBackend | null = null;
   const fit = await fitRecipe({
     recipe: p.recipe,
