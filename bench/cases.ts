@@ -1,6 +1,7 @@
 import { columnStatsCase } from './cases/columnStats';
 import { importBigWorkerCase } from './cases/importBigWorker';
 import { ingestCsvCase } from './cases/ingestCsv';
+import { recipeCountsOnce, recipeCpuCase, recipeTfjsCase } from './cases/recipe';
 import type { AnyBenchCase, OnceCase } from './runner';
 
 /**
@@ -8,13 +9,13 @@ import type { AnyBenchCase, OnceCase } from './runner';
  * `defineCase({ id, description, labels, setup, ours, peer, check?, afterOurs?, counts?, throughputBytes? })`
  * and list it here.
  */
-export const CASES: readonly AnyBenchCase[] = [columnStatsCase, ingestCsvCase];
+export const CASES: readonly AnyBenchCase[] = [columnStatsCase, ingestCsvCase, recipeCpuCase, recipeTfjsCase];
 
 /**
  * One-off measurements (`defineOnce`), run once after the rows and printed under the table: jobs too big
  * to repeat A/B, reported as named figures.
  */
-export const ONCE: readonly OnceCase[] = [importBigWorkerCase];
+export const ONCE: readonly OnceCase[] = [importBigWorkerCase, recipeCountsOnce];
 
 /** What `?cases=` selected. */
 export interface Selection {
