@@ -1,42 +1,10 @@
-import type { Page } from '@playwright/test';
-import type { RecipeRun } from '../src/engine/preprocess/fitted';
 import { EXPECTED_ARCH } from './browser';
 import { expect, test } from './fixtures/harness';
-
-const NUMERIC = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];
-
-async function lastRun(page: Page): Promise<RecipeRun> {
-  return page.evaluate(
-    () => (window as unknown as { __WORKBENCH_LAST_RECIPE_RUN__: RecipeRun }).__WORKBENCH_LAST_RECIPE_RUN__,
-  );
-}
-
-async function addStep(page: Page, kind: string, index: number, columns: readonly string[]): Promise<void> {
-  await page.getByTestId('add-step').selectOption(kind);
-  const step = page.getByTestId(`step-${index}`);
-  await expect(step).toBeVisible();
-  for (const c of columns) await step.getByTestId('step-columns').getByLabel(c, { exact: true }).check();
-}
-
-async function runAndWait(
-  page: Page,
-  button: 'recipe-preview' | 'recipe-apply',
-  previous: number,
-): Promise<RecipeRun> {
-  await page.getByTestId(button).click();
-  await expect
-    .poll(
-      async () => {
-        const run = (await lastRun(page)) as RecipeRun | undefined;
-        if (run !== undefined && run.wallMs !== previous) return 'done';
-        const error = page.getByTestId('recipe-error');
-        return (await error.count()) > 0 ? `error: ${await error.textContent()}` : 'running';
-      },
-      { timeout: 60_000 },
-    )
-    .toBe('done');
-  return lastRun(page);
-}
+import {
+  buildPenguinsRecipe,
+  PENGUIN_NUMERIC as NUMERIC,
+  runRecipeAndWait as runAndWait,
+} from './fixtures/preprocess';
 
 test.describe('preprocess: a recipe on penguins', () => {
   test('impute → standardize → one-hot → split runs on WebGPU, matches the CPU reference, and saves a snapshot', async ({
@@ -47,13 +15,7 @@ test.describe('preprocess: a recipe on penguins', () => {
     await page.goto('/#/preprocess');
     await expect(page.getByTestId('preprocess-page')).toBeVisible();
 
-    await addStep(page, 'impute', 0, NUMERIC);
-    await addStep(page, 'impute', 1, ['sex']);
-    await page.getByTestId('step-1').getByTestId('step-strategy').selectOption('most_frequent');
-    await addStep(page, 'scale', 2, NUMERIC);
-    await addStep(page, 'onehot', 3, ['island', 'sex']);
-    await page.getByTestId('add-step').selectOption('split');
-    await page.getByTestId('split-stratify').selectOption('species');
+    await buildPenguinsRecipe(page);
     // Undo the stratify choice and redo it: the recipe comes back exactly.
     await page.getByTestId('recipe-undo').click();
     await expect(page.getByTestId('split-stratify')).toHaveValue('');

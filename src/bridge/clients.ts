@@ -1,5 +1,5 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import type { ComputeApi, DataApi, WorkerEvent } from './contracts';
+import type { ComputeApi, DataApi, TrainApi, WorkerEvent } from './contracts';
 import { installErrorTransfer } from './errorTransfer';
 
 /** Errors from workers and the GPU that nobody caught; the e2e harness fails any test that sees one. */
@@ -28,6 +28,7 @@ export function terminateWorkers(): void {
   for (const w of workers.splice(0)) w.terminate();
   compute = null;
   data = null;
+  train = null;
 }
 
 /** The compute worker's client, started on first use. Events go to `onEvent`. */
@@ -74,4 +75,22 @@ export function dataClient(onVersionChange: () => void): Remote<DataApi> {
   });
   data = wrap<DataApi>(worker);
   return data;
+}
+
+let train: Remote<TrainApi> | null = null;
+
+/** The training worker's client (tfjs lives there), started on first use. */
+export function trainClient(): Remote<TrainApi> {
+  if (train !== null) return train;
+  installErrorTransfer();
+  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'train',
+  });
+  workers.push(worker);
+  worker.addEventListener('error', (e) =>
+    reportHarnessError('train-worker', e.message || 'worker failed to load'),
+  );
+  train = wrap<TrainApi>(worker);
+  return train;
 }

@@ -10,6 +10,8 @@ import type { GpuEvent } from '../engine/gpu/context';
 import type { AdapterSummary, GpuCapabilities } from '../engine/gpu/probe';
 import type { RecipeRun } from '../engine/preprocess/fitted';
 import type { Recipe } from '../engine/preprocess/recipe';
+import type { RunRecord, TrainEvent } from '../engine/train/run';
+import type { TrainConfig } from '../engine/train/spec';
 
 /** Where a job may run: 'auto' prefers WebGPU and falls back to the CPU, saying why. */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -117,4 +119,16 @@ export interface DataApi {
   /** The dataset as a file: CSV (formula cells neutralised) or JSON Lines. */
   exportDataset(id: string, format: 'csv' | 'jsonl'): Promise<Blob>;
   storageInfo(): Promise<StorageInfo>;
+}
+
+/** The training worker's API (tfjs is loaded there only, on first use). One run at a time. */
+export interface TrainApi {
+  /** Starts a run; events stream through onEvent (batched); resolves with the finished (or cancelled) record. */
+  start(config: TrainConfig, onEvent: (e: TrainEvent) => void): Promise<RunRecord>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  cancel(): Promise<void>;
+  /** Stored runs, newest first. */
+  listRuns(): Promise<RunRecord[]>;
+  deleteRun(id: string): Promise<void>;
 }

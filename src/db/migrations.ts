@@ -25,5 +25,10 @@ export function upgrade(
     chunks.createIndex('by-dataset', 'datasetId');
     db.createObjectStore('meta');
   }
-  // Next: `if (oldVersion < 2) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
+  if (oldVersion < 2) {
+    const runs = db.createObjectStore('runs', { keyPath: 'id' });
+    runs.createIndex('by-created', 'createdAt');
+    db.createObjectStore('weights', { keyPath: 'runId' });
+  }
+  // Next: `if (oldVersion < 3) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
 }

@@ -1,11 +1,13 @@
 import type { DBSchema } from 'idb';
 import type { ColumnChunk, DatasetMeta } from '../engine/data/dataset';
+import type { RunRecord } from '../engine/train/run';
+import type { WeightTensor } from '../engine/train/train';
 
 /** Name of the workbench's IndexedDB database. */
 export const DB_NAME = 'workbench';
 
 /** Current schema version; bump it and add an `if (oldVersion < N)` step in migrations.ts. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** Key of a chunk: [datasetId, column, index], so one dataset's chunks sort together, column by column. */
 export type ChunkKey = [datasetId: string, column: number, index: number];
@@ -22,6 +24,17 @@ export interface WorkbenchDB extends DBSchema {
     value: ColumnChunk;
     indexes: { 'by-dataset': string };
   };
+  /** Training runs (v2): config, history, evaluation; newest first by createdAt. */
+  runs: {
+    key: string;
+    value: RunRecord;
+    indexes: { 'by-created': number };
+  };
+  /** A run's trained weights (v2), kept apart from the record so listing runs stays cheap. */
+  weights: {
+    key: string;
+    value: { readonly runId: string; readonly tensors: readonly WeightTensor[] };
+  };
   /** App settings and flags (e.g. that persistent storage was requested), keyed by name. */
   meta: {
     key: string;
@@ -30,7 +43,7 @@ export interface WorkbenchDB extends DBSchema {
 }
 
 /** Store names, for transactions that span several stores. */
-export type WorkbenchStore = 'datasets' | 'chunks' | 'meta';
+export type WorkbenchStore = 'datasets' | 'chunks' | 'meta' | 'runs' | 'weights';
 
 /** Key under `meta` recording that navigator.storage.persist() was asked once. */
 export const META_PERSIST_REQUESTED = 'persist-requested';

@@ -26,12 +26,15 @@ afterEach(() => {
 });
 
 describe('db: opening the workbench database', () => {
-  it('creates the v1 stores and indexes on a fresh database', async () => {
+  it('creates the v1 and v2 stores and indexes on a fresh database', async () => {
     const db = await openWorkbenchDb({ factory: new IDBFactory() });
     expect(db.name).toBe('workbench');
     expect(db.version).toBe(DB_VERSION);
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['chunks', 'datasets', 'meta']);
-    const tx = db.transaction(['datasets', 'chunks']);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual(['chunks', 'datasets', 'meta', 'runs', 'weights']);
+    const tx = db.transaction(['datasets', 'chunks', 'runs', 'weights']);
+    expect(tx.objectStore('runs').keyPath).toBe('id');
+    expect(Array.from(tx.objectStore('runs').indexNames)).toEqual(['by-created']);
+    expect(tx.objectStore('weights').keyPath).toBe('runId');
     expect(tx.objectStore('datasets').keyPath).toBe('id');
     expect(Array.from(tx.objectStore('datasets').indexNames)).toEqual(['by-status']);
     expect(tx.objectStore('chunks').keyPath).toEqual(['datasetId', 'column', 'index']);

@@ -8,21 +8,21 @@ import { openWorkbenchDb } from '../../src/db/open';
 import type * as Schema from '../../src/db/schema';
 import { databaseVersions, loadDump, openRaw, type DbDump } from '../fixtures/db/fixtureDb';
 
-// Pretends the app has moved on to schema v2, whose step either throws or adds a store.
-const v2 = vi.hoisted(() => ({ fail: false }));
+// Pretends the app has moved on to a schema v3, whose step either throws or adds a store.
+const v3 = vi.hoisted(() => ({ fail: false }));
 
 vi.mock('../../src/db/schema', async (importOriginal) => ({
   ...(await importOriginal<typeof Schema>()),
-  DB_VERSION: 2,
+  DB_VERSION: 3,
 }));
 
 vi.mock('../../src/db/migrations', async (importOriginal) => {
   const real = await importOriginal<typeof Migrations>();
   const upgrade: typeof real.upgrade = (db, oldVersion, newVersion, tx) => {
     real.upgrade(db, oldVersion, newVersion, tx);
-    if (oldVersion < 2) {
-      (db as unknown as IDBDatabase).createObjectStore('v2-extra');
-      if (v2.fail) throw new Error('bug in the v2 step');
+    if (oldVersion < 3) {
+      (db as unknown as IDBDatabase).createObjectStore('v3-extra');
+      if (v3.fail) throw new Error('bug in the v3 step');
     }
   };
   return { ...real, upgrade };
@@ -36,27 +36,27 @@ describe('db: upgrades to a new schema version', () => {
   it('a throwing upgrade fails the open with STORAGE_UNAVAILABLE and leaves v1 and its data intact', async () => {
     const factory = new IDBFactory();
     await loadDump(factory, 'workbench', V1);
-    v2.fail = true;
+    v3.fail = true;
     const e = await openWorkbenchDb({ factory }).catch((x: unknown) => x);
-    v2.fail = false;
+    v3.fail = false;
     expect(e).toMatchObject({ name: 'WorkbenchError', code: 'STORAGE_UNAVAILABLE' });
-    expect((e as { details: string[] }).details).toContain('Error: bug in the v2 step');
+    expect((e as { details: string[] }).details).toContain('Error: bug in the v3 step');
     expect(await databaseVersions(factory)).toEqual({ workbench: 1 });
     const raw = await openRaw(factory, 'workbench');
-    expect(Array.from(raw.objectStoreNames)).not.toContain('v2-extra');
+    expect(Array.from(raw.objectStoreNames)).not.toContain('v3-extra');
     raw.close();
     // Once the step is fixed, the same database upgrades and its data is all there.
     const db = await openWorkbenchDb({ factory });
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(3);
     expect((await new DatasetRepo(db).listDatasets()).map((d) => d.id)).toEqual(['ds-v1-ready']);
     db.close();
   });
 
   it('a throwing upgrade of a fresh install leaves no database behind', async () => {
     const factory = new IDBFactory();
-    v2.fail = true;
+    v3.fail = true;
     await expect(openWorkbenchDb({ factory })).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
-    v2.fail = false;
+    v3.fail = false;
     expect(await databaseVersions(factory)).toEqual({});
   });
 
@@ -74,8 +74,8 @@ describe('db: upgrades to a new schema version', () => {
     expect(opened).toBe(false);
     oldTab.close();
     const db = await opening;
-    expect(db.version).toBe(2);
-    expect(Array.from(db.objectStoreNames)).toContain('v2-extra');
+    expect(db.version).toBe(3);
+    expect(Array.from(db.objectStoreNames)).toContain('v3-extra');
     db.close();
   });
 });
