@@ -12,6 +12,11 @@
 // writes a whole validity word without atomics. rowOffset is a multiple of 32 (blocks start on mask words).
 // A non-finite result becomes missing (value 0, bit clear); missing values never become NaN. Non-finite values
 // are detected on the bits, as WGSL may assume finite math.
+// Specialisation (overrides, set per program by the runner; the defaults run any program): operation k < STEPS of
+// every column runs apply() with mask OPSk (bit c: code c may occur at step k), so the compiler drops the cases no
+// column uses there — SIMD emulations such as SwiftShader otherwise evaluate every case of a per-thread switch.
+// Steps below FULL skip the per-column count test (every column has them). Operations from STEPS on run the
+// generic loop, compiled only when TAIL (some column has more than STEPS).
 
 override WG: u32 = 64u;
 
@@ -22,6 +27,26 @@ const OP_LOG: u32 = 4u;
 const OP_LOG1P: u32 = 5u;
 const OP_SQRT: u32 = 6u;
 const OP_POWER: u32 = 7u;
+// Every operation code (bits 1..7).
+const ALL_OPS: u32 = 0xfeu;
+const MAX_STEPS: u32 = 12u;
+
+override STEPS: u32 = 0u;
+override FULL: u32 = 0u;
+override TAIL: bool = true;
+override OPS0: u32 = ALL_OPS;
+override OPS1: u32 = ALL_OPS;
+override OPS2: u32 = ALL_OPS;
+override OPS3: u32 = ALL_OPS;
+override OPS4: u32 = ALL_OPS;
+override OPS5: u32 = ALL_OPS;
+override OPS6: u32 = ALL_OPS;
+override OPS7: u32 = ALL_OPS;
+override OPS8: u32 = ALL_OPS;
+override OPS9: u32 = ALL_OPS;
+override OPS10: u32 = ALL_OPS;
+override OPS11: u32 = ALL_OPS;
+
 const KIND_TABLE: u32 = 0u;
 const KIND_ENCODED: u32 = 1u;
 
@@ -151,8 +176,14 @@ fn power(x: f32, a: f32) -> Value {
   return checked(r);
 }
 
-fn apply(op: Op, v: Value) -> Value {
-  if (op.code == OP_IMPUTE) {
+// Whether op.code is `code`, given that it is one of the codes in `mask`: no test when `code` is the only one.
+fn is(mask: u32, code: u32, op: Op) -> bool {
+  return (mask & (1u << code)) != 0u && (mask == (1u << code) || op.code == code);
+}
+
+// One operation; `mask` (a constant at each call) says which codes op.code may be: the other cases compile away.
+fn apply(mask: u32, op: Op, v: Value) -> Value {
+  if (is(mask, OP_IMPUTE, op)) {
     if (v.ok) {
       return v;
     }
@@ -161,38 +192,43 @@ fn apply(op: Op, v: Value) -> Value {
   if (!v.ok) {
     return v;
   }
-  switch op.code {
-    case OP_AFFINE: {
-      return checked((v.x - op.a) * op.b);
-    }
-    case OP_CLIP: {
-      return checked(min(max(v.x, op.a), op.b));
-    }
-    case OP_LOG: {
-      if (v.x <= 0.0) {
-        return MISSING;
-      }
-      return checked(log_f32(v.x));
-    }
-    case OP_LOG1P: {
-      if (v.x <= -1.0) {
-        return MISSING;
-      }
-      return checked(log1p_f32(v.x));
-    }
-    case OP_SQRT: {
-      if (v.x < 0.0) {
-        return MISSING;
-      }
-      return checked(sqrt(v.x));
-    }
-    case OP_POWER: {
-      return power(v.x, op.a);
-    }
-    default: {
-      return v;
-    }
+  if (is(mask, OP_AFFINE, op)) {
+    return checked((v.x - op.a) * op.b);
   }
+  if (is(mask, OP_CLIP, op)) {
+    return checked(min(max(v.x, op.a), op.b));
+  }
+  if (is(mask, OP_LOG, op)) {
+    if (v.x <= 0.0) {
+      return MISSING;
+    }
+    return checked(log_f32(v.x));
+  }
+  if (is(mask, OP_LOG1P, op)) {
+    if (v.x <= -1.0) {
+      return MISSING;
+    }
+    return checked(log1p_f32(v.x));
+  }
+  if (is(mask, OP_SQRT, op)) {
+    if (v.x < 0.0) {
+      return MISSING;
+    }
+    return checked(sqrt(v.x));
+  }
+  if (is(mask, OP_POWER, op)) {
+    return power(v.x, op.a);
+  }
+  return v;
+}
+
+// Operation k of column `col`, specialised to `mask`; none when k is past STEPS or the column's operations (every
+// column has operations 0 .. FULL - 1).
+fn step(mask: u32, k: u32, col: Column, v: Value) -> Value {
+  if (k < STEPS && (k < FULL || k < col.count)) {
+    return apply(mask, ops[col.first + k], v);
+  }
+  return v;
 }
 
 fn code_pass(col: Column, k: u32, w: u32, n: u32) {
@@ -241,8 +277,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         v = Value(bitcast<f32>(encoded[src + i]), true);
       }
     }
-    for (var k = 0u; k < col.count; k++) {
-      v = apply(ops[col.first + k], v);
+    v = step(OPS0, 0u, col, v);
+    v = step(OPS1, 1u, col, v);
+    v = step(OPS2, 2u, col, v);
+    v = step(OPS3, 3u, col, v);
+    v = step(OPS4, 4u, col, v);
+    v = step(OPS5, 5u, col, v);
+    v = step(OPS6, 6u, col, v);
+    v = step(OPS7, 7u, col, v);
+    v = step(OPS8, 8u, col, v);
+    v = step(OPS9, 9u, col, v);
+    v = step(OPS10, 10u, col, v);
+    v = step(OPS11, 11u, col, v);
+    if (TAIL) {
+      for (var k = STEPS; k < col.count; k++) {
+        v = apply(ALL_OPS, ops[col.first + k], v);
+      }
     }
     if (v.ok) {
       word = word | (1u << i);

@@ -61,6 +61,7 @@ async function countBatch(
     total += card[q.input]!;
   });
   await withErrorScopes(device, 'PreprocessCodeCounts', async () => {
+    const pipeline = await res.pipeline('counts');
     const owned: GPUBuffer[] = [];
     try {
       const table = uploadPadded(device, 'PreprocessCodeCounts.queries', words);
@@ -78,7 +79,7 @@ async function countBatch(
         );
         owned.push(params);
         const entries = [b.codes, table, counts, params];
-        dispatch(device, encoder, 'PreprocessCodeCounts', res.pipes.counts, entries, groups, batch.length);
+        dispatch(device, encoder, 'PreprocessCodeCounts', pipeline, entries, groups, batch.length);
       }
       const staging = stageReadback(device, encoder, counts, 4 * total);
       device.queue.submit([encoder.finish()]);

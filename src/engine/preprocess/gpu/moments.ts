@@ -62,8 +62,10 @@ async function reduce(res: Resident, sub: Program, fitRows: number, accs: Acc[])
   const cols = accs.length;
   requireFits(budget, PARTIAL_BYTES * cols, 'Moments of these columns');
   await withErrorScopes(device, 'PreprocessMoments', async () => {
-    const runner = new ProgramRunner(res, sub, fitRows);
+    const compiling = res.pipeline('moments');
+    const runner = await ProgramRunner.create(res, sub, fitRows);
     try {
+      const pipeline = await compiling;
       const maxRows = Math.max(...runner.blocks.map((b) => b.rows));
       const groups = Math.min(
         strideGroups(maxRows, WG.moments, 4, MAX_GROUPS),
@@ -89,7 +91,7 @@ async function reduce(res: Resident, sub: Program, fitRows: number, accs: Acc[])
           device,
           encoder,
           'PreprocessMoments',
-          res.pipes.moments,
+          pipeline,
           [runner.out, partials, params],
           groups,
           cols,

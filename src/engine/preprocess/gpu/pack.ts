@@ -72,6 +72,35 @@ export function packProgram(p: Program, numericCols: number): PackedProgram {
   };
 }
 
+/** Operations elementwise.wgsl specialises per step (its MAX_STEPS: overrides OPS0 … OPS11). */
+export const SPECIALISED_STEPS = 12;
+
+/**
+ * The elementwise.wgsl overrides that specialise its pipeline to `p`'s operation codes (not their parameters): per
+ * step k < STEPS the mask OPSk of the codes some numeric output has there, FULL = the fewest operations of any
+ * output, TAIL = whether some output has more than SPECIALISED_STEPS (those run the generic loop).
+ */
+export function elementwiseOverrides(p: PackedProgram): Record<string, number> {
+  const masks = new Array<number>(SPECIALISED_STEPS).fill(0);
+  let most = 0;
+  let fewest = p.outCols > 0 ? Infinity : 0;
+  for (let j = 0; j < p.outCols; j++) {
+    const first = p.columns[4 * j + 2]!;
+    const count = p.columns[4 * j + 3]!;
+    most = Math.max(most, count);
+    fewest = Math.min(fewest, count);
+    for (let k = 0; k < Math.min(count, SPECIALISED_STEPS); k++) masks[k]! |= 1 << p.ops[3 * (first + k)]!;
+  }
+  const steps = Math.min(most, SPECIALISED_STEPS);
+  const overrides: Record<string, number> = {
+    STEPS: steps,
+    FULL: Math.min(fewest, steps),
+    TAIL: most > SPECIALISED_STEPS ? 1 : 0,
+  };
+  for (let k = 0; k < steps; k++) overrides[`OPS${k}`] = masks[k]!;
+  return overrides;
+}
+
 /** The program restricted to elementwise outputs `outputs` (in that order), without code passes. */
 export function subProgram(p: Program, outputs: readonly number[]): Program {
   return { encode: p.encode, elementwise: outputs.map((o) => p.elementwise[o]!), codes: [] };

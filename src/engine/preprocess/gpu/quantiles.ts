@@ -42,7 +42,7 @@ export async function gpuQuantiles(
   const sub = subProgram(program, cols);
   const { device } = res.session;
   return withErrorScopes(device, 'PreprocessQuantiles', async () => {
-    const runner = new ProgramRunner(res, sub, fitRows);
+    const runner = await ProgramRunner.create(res, sub, fitRows);
     try {
       const first = await histograms(
         res,
@@ -119,6 +119,7 @@ async function histograms(
   const result = new Uint32Array(queries.length * BINS);
   const maxRows = Math.max(...runner.blocks.map((b) => b.rows));
   const groups = strideGroups(maxRows, WG.radix, 4, MAX_GROUPS);
+  const pipeline = await res.pipeline('radix');
   for (let q0 = 0; q0 < queries.length; q0 += perBatch) {
     const batch = queries.slice(q0, q0 + perBatch);
     const table = runner.upload('PreprocessRadixSelect.queries', new Uint32Array(batch.flat()));
@@ -134,7 +135,7 @@ async function histograms(
         groups,
       ]);
       const entries = [runner.out, table, hist, params];
-      dispatch(device, encoder, 'PreprocessRadixSelect', res.pipes.radix, entries, groups, batch.length);
+      dispatch(device, encoder, 'PreprocessRadixSelect', pipeline, entries, groups, batch.length);
     });
     const staging = stageReadback(device, encoder, hist, batch.length * HIST_BYTES);
     device.queue.submit([encoder.finish()]);

@@ -10,14 +10,16 @@ import { uploadPadded } from './util';
 /** Workgroup sizes (override WG) of the preprocess kernels. */
 export const WG = { words: 64, moments: 128, radix: 256, counts: 256 } as const;
 
-/** The compiled preprocess pipelines of one device. */
-export interface PreprocessPipelines {
-  readonly encode: GPUComputePipeline;
-  readonly elementwise: GPUComputePipeline;
-  readonly moments: GPUComputePipeline;
-  readonly radix: GPUComputePipeline;
-  readonly counts: GPUComputePipeline;
-}
+/** The preprocess pipelines and their workgroup sizes; each compiles on first use (the session's cache keeps it). */
+const PIPELINES = {
+  encode: [KERNELS.preprocessEncode, WG.words],
+  elementwise: [KERNELS.preprocessElementwise, WG.words],
+  moments: [KERNELS.preprocessMoments, WG.moments],
+  radix: [KERNELS.preprocessRadixSelect, WG.radix],
+  counts: [KERNELS.preprocessCodeCounts, WG.counts],
+} as const;
+
+export type PipelineKind = keyof typeof PIPELINES;
 
 /** Rows [start, start + rows) of the table, resident on the GPU (column-major within the block). */
 export interface TableBlock {
@@ -29,12 +31,16 @@ export interface TableBlock {
   readonly codes: GPUBuffer;
 }
 
-/** A WorkTable uploaded once, in row blocks that each fit the buffer budget, with the pipelines to use it. */
+/** A WorkTable uploaded once, in row blocks that each fit the buffer budget. */
 export interface Resident {
   readonly session: GpuSession;
   readonly table: WorkTable;
-  readonly pipes: PreprocessPipelines;
   readonly blocks: readonly TableBlock[];
+  /**
+   * The pipeline of `kind` (with extra override constants), compiled on first use: a call pays only for the
+   * kernels it runs.
+   */
+  pipeline(kind: PipelineKind, overrides?: Readonly<Record<string, number>>): Promise<GPUComputePipeline>;
   destroy(): void;
 }
 
@@ -55,16 +61,9 @@ export function tableBlockRows(rows: number, numericCols: number, codeCols: numb
   return fit;
 }
 
-/** Uploads `table` in row blocks and compiles the pipelines. */
+/** Uploads `table` in row blocks; pipelines compile later, when a call first needs them. */
 export async function createResident(session: GpuSession, table: WorkTable): Promise<Resident> {
   const { device, pipelines, budget } = session;
-  const [encode, elementwise, moments, radix, counts] = await Promise.all([
-    pipelines.get(KERNELS.preprocessEncode, { WG: WG.words }),
-    pipelines.get(KERNELS.preprocessElementwise, { WG: WG.words }),
-    pipelines.get(KERNELS.preprocessMoments, { WG: WG.moments }),
-    pipelines.get(KERNELS.preprocessRadixSelect, { WG: WG.radix }),
-    pipelines.get(KERNELS.preprocessCodeCounts, { WG: WG.counts }),
-  ]);
   const n = table.numeric.cols;
   const k = table.codes.cardinality.length;
   const blockRows = tableBlockRows(table.rows, n, k, bufferBudget(budget));
@@ -80,8 +79,11 @@ export async function createResident(session: GpuSession, table: WorkTable): Pro
   return {
     session,
     table,
-    pipes: { encode, elementwise, moments, radix, counts },
     blocks,
+    pipeline: (kind, overrides = {}) => {
+      const [kernel, wg] = PIPELINES[kind];
+      return pipelines.get(kernel, { ...overrides, WG: wg });
+    },
     destroy: () => destroyBlocks(blocks.splice(0)),
   };
 }

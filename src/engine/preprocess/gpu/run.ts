@@ -20,7 +20,7 @@ export async function gpuRun(res: Resident, program: Program): Promise<ProgramOu
   if (rows === 0 || outCols + codeOuts === 0) return { rows, values, validity, codes };
   const { device } = res.session;
   await withErrorScopes(device, 'PreprocessRun', async () => {
-    const runner = new ProgramRunner(res, program, rows);
+    const runner = await ProgramRunner.create(res, program, rows);
     try {
       for (let i = 0; i < runner.blocks.length; i++) {
         const b = runner.blocks[i]!;

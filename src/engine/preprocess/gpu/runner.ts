@@ -3,7 +3,7 @@ import { wordsPerColumn } from '../../data/table';
 import { uploadUniform } from '../../gpu/buffers';
 import { bufferBudget } from '../../gpu/planner';
 import type { Program } from '../program';
-import { packProgram, type PackedProgram } from './pack';
+import { elementwiseOverrides, packProgram, type PackedProgram } from './pack';
 import { programBuffer, type ProgramBuffer } from './programBuffer';
 import { WG, type Resident, type TableBlock } from './resident';
 import { dispatch, scratchBuffer, uploadPadded } from './util';
@@ -64,13 +64,28 @@ export class ProgramRunner {
   /** Index of the block whose outputs `out` holds (after the encoded work runs), or −1. */
   private current = -1;
 
-  constructor(
+  /**
+   * Compiles (or finds) the passes `program` needs, the element-wise one specialised to its operation codes, then
+   * lays out its blocks and scratch buffers.
+   */
+  static async create(res: Resident, program: Program, limit: number): Promise<ProgramRunner> {
+    const packed = packProgram(program, res.table.numeric.cols);
+    const [encode, elementwise] = await Promise.all([
+      packed.encCols > 0 ? res.pipeline('encode') : null,
+      packed.outCols + packed.codeOuts > 0 ? res.pipeline('elementwise', elementwiseOverrides(packed)) : null,
+    ]);
+    return new ProgramRunner(res, packed, limit, encode, elementwise);
+  }
+
+  private constructor(
     private readonly res: Resident,
-    program: Program,
+    packed: PackedProgram,
     limit: number,
+    private readonly encodePipe: GPUComputePipeline | null,
+    private readonly elementwisePipe: GPUComputePipeline | null,
   ) {
     const { device, budget } = res.session;
-    this.packed = packProgram(program, res.table.numeric.cols);
+    this.packed = packed;
     const widest = Math.max(this.packed.outCols + this.packed.codeOuts, this.packed.encCols);
     if (widest > budget.maxComputeWorkgroupsPerDimension) {
       throw new WorkbenchError(
@@ -134,18 +149,17 @@ export class ProgramRunner {
     if (this.current === i) return;
     this.current = i;
     const { device } = this.res.session;
-    const { pipes } = this.res;
     const b = this.blocks[i]!;
     const p = this.packed;
     const { columns, ops, encColumns, maps } = this.program;
     const params = this.program.params(i);
     const groups = Math.ceil(b.words / WG.words);
-    if (p.encCols > 0) {
+    if (this.encodePipe !== null) {
       const entries = [b.table.codes, encColumns, maps, this.enc, params];
-      dispatch(device, encoder, 'PreprocessEncode', pipes.encode, entries, groups, p.encCols);
+      dispatch(device, encoder, 'PreprocessEncode', this.encodePipe, entries, groups, p.encCols);
     }
     const outputs = p.outCols + p.codeOuts;
-    if (outputs === 0) return;
+    if (this.elementwisePipe === null) return;
     const entries = [
       b.table.values,
       b.table.validity,
@@ -156,7 +170,7 @@ export class ProgramRunner {
       this.out,
       params,
     ];
-    dispatch(device, encoder, 'PreprocessElementwise', pipes.elementwise, entries, groups, outputs);
+    dispatch(device, encoder, 'PreprocessElementwise', this.elementwisePipe, entries, groups, outputs);
   }
 
   destroy(): void {
