@@ -3,6 +3,7 @@ import { DevicePage } from '../features/device/DevicePage';
 import { LicensesPage } from '../features/licenses/LicensesPage';
 import { PreprocessPage } from '../features/preprocess/PreprocessPage';
 import { PlannedStage } from '../features/stage/PlannedStage';
+import { TrainPage } from '../features/train/TrainPage';
 import { CapabilityBanner } from './CapabilityBanner';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Notices } from './Notices';
@@ -16,6 +17,8 @@ function Page({ id }: { id: RouteId }) {
       return <DevicePage />;
     case 'preprocess':
       return <PreprocessPage />;
+    case 'train':
+      return <TrainPage />;
     case 'licenses':
       return <LicensesPage />;
     default:

@@ -81,6 +81,8 @@ export interface RunRecord {
   readonly notices: readonly string[];
   readonly rows: { readonly train: number; readonly validation: number; readonly test: number };
   readonly history: readonly EpochRecord[];
+  /** Training loss of the first (up to 100) batches, in order: backends are compared on these. */
+  readonly firstSteps: readonly number[];
   readonly status: 'completed' | 'early-stopped' | 'cancelled' | 'failed';
   readonly evaluation: Evaluation | null;
   readonly parameters: number;

@@ -61,7 +61,11 @@ export interface TrainConfig {
   readonly classWeights: 'none' | 'balanced';
   /** Seeds weight initialisers, dropout and the batch order. */
   readonly seed: number;
-  /** 'auto': WebGPU unless the adapter is a software fallback for a small model, else WASM; says why. */
+  /**
+   * 'auto': WebGPU, unless the adapter is a software fallback (SwiftShader...), where WASM is far faster for
+   * the models trained here; the run records which ran and why. Features (and regression targets) are
+   * standardized with training statistics inside the model, so stored weights take raw values.
+   */
   readonly backend: 'auto' | TrainBackend;
   /** Columns to leave out besides those that cannot be features. */
   readonly exclude?: readonly string[];

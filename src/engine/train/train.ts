@@ -5,6 +5,8 @@ import type { TrainConfig } from './spec';
 /** Pause and cancel, checked by the training loop between batches. */
 export interface RunControl {
   readonly cancelled: boolean;
+  /** Whether the run is paused now (the loop reports 'paused' / 'running' state changes from it). */
+  readonly paused?: boolean;
   /** Resolves at once when running; when paused, once resumed (or cancelled). */
   waitWhilePaused(): Promise<void>;
 }

@@ -10,8 +10,8 @@ import type { RunControl, TrainEnv, TrainModel } from './train';
 /** Pause / resume / cancel state shared by the API calls and the training loop. */
 class Control implements RunControl {
   cancelled = false;
+  paused = false;
   private resumeWaiters: (() => void)[] = [];
-  private paused = false;
 
   pause(): void {
     this.paused = true;

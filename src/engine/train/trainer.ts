@@ -126,7 +126,7 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
       y: standardise(p.y),
       rows: p.rows.length,
     });
-    const { history, status } = await trainLoop({
+    const { history, status, firstSteps } = await trainLoop({
       net,
       loss,
       classes: f.classes.length,
@@ -170,6 +170,7 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
       notices,
       rows,
       history,
+      firstSteps,
       status,
       evaluation,
       parameters,

@@ -38,10 +38,15 @@ export interface LoopOptions {
 export interface LoopResult {
   readonly history: EpochRecord[];
   readonly status: 'completed' | 'early-stopped' | 'cancelled';
+  /** Losses of the first training steps, in order. */
+  readonly firstSteps: readonly number[];
 }
 
 /** 'batches' events come at most this often. */
 const EMIT_MS = 250;
+/** Batch losses kept in the run record, for parity checks between backends. */
+const FIRST_STEPS = 100;
+
 /** EMA factor of the smoothed loss (debiased). */
 const BETA = 0.9;
 
@@ -112,6 +117,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   const history: EpochRecord[] = [];
   let pending: { loss: tf.Scalar; metric: tf.Scalar; step: number; size: number }[] = [];
   let points: BatchPoint[] = [];
+  const firstSteps: number[] = [];
   let ema = 0;
   let step = 0;
   let lastEmit = performance.now();
@@ -151,6 +157,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       const loss = v[2 * k]! * o.lossScale;
       ema = BETA * ema + (1 - BETA) * loss;
       points.push({ step: p.step, loss, smoothed: ema / (1 - BETA ** (p.step + 1)) });
+      if (firstSteps.length < FIRST_STEPS) firstSteps.push(loss);
       sums.loss += v[2 * k]! * p.size;
       sums.metric += v[2 * k + 1]!;
       sums.samples += p.size;
@@ -258,7 +265,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       restore(net, best.weights);
       best = null;
     }
-    return { history, status };
+    return { history, status, firstSteps };
   } finally {
     tick.close();
     for (const p of pending) tf.dispose([p.loss, p.metric]);
