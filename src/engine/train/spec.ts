@@ -30,7 +30,11 @@ export type ModelSpec =
   | { readonly kind: 'linear' }
   | { readonly kind: 'logistic' }
   | { readonly kind: 'mlp'; readonly hidden: readonly DenseLayerSpec[] }
-  | { readonly kind: 'cnn'; readonly conv: readonly ConvBlockSpec[]; readonly dense: readonly DenseLayerSpec[] };
+  | {
+      readonly kind: 'cnn';
+      readonly conv: readonly ConvBlockSpec[];
+      readonly dense: readonly DenseLayerSpec[];
+    };
 
 export type TaskKind = 'classification' | 'regression';
 
