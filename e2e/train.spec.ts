@@ -126,4 +126,24 @@ test.describe('train: penguins on the user’s GPU', () => {
     await page.getByRole('link', { name: 'Train' }).click();
     await expect(page.getByTestId('runs-table')).toContainText(run.name);
   });
+
+  test('a sweep over two learning rates trains both, stores both, and tabulates their results', async ({
+    page,
+  }) => {
+    await openTrain(page);
+    await setSmallRun(page, 'wasm', 3);
+    await page.getByTestId('sweep-param-0').selectOption('learningRate');
+    await page.getByTestId('sweep-values-0').fill('0.05, 0.005');
+    await page.getByTestId('sweep-values-1').fill('');
+    await page.getByTestId('sweep-run').click();
+    const table = page.getByTestId('sweep-table');
+    await expect(table.locator('tbody tr[data-status="done"]')).toHaveCount(2, { timeout: 120_000 });
+    await expect(table.locator('tbody tr').first()).toContainText('0.05');
+    await expect(page.getByTestId('runs-table')).toHaveAttribute('data-count', '2');
+    // A grid beyond the limit is refused with a clear message, and nothing runs.
+    await page.getByTestId('sweep-values-0').fill('1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13');
+    await page.getByTestId('sweep-param-0').selectOption('seed');
+    await page.getByTestId('sweep-run').click();
+    await expect(page.getByTestId('sweep-error')).toContainText('limited to 12');
+  });
 });

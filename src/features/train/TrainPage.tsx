@@ -11,6 +11,7 @@ import { ModelEditor } from './ModelEditor';
 import { RunControls } from './RunControls';
 import { RunsList } from './RunsList';
 import { StartedInfo } from './StartedInfo';
+import { SweepPanel } from './SweepPanel';
 import { TrainingFields } from './TrainingFields';
 
 /** The Train stage: a model and training settings, a run in the worker with live curves, its evaluation. */
@@ -55,6 +56,7 @@ export function TrainPage() {
       <LiveCharts />
       {last !== null && <EvalPanel record={last} />}
       <RunsList />
+      <SweepPanel config={config} disabled={active || issues.length > 0} />
     </section>
   );
 }
