@@ -146,4 +146,32 @@ test.describe('train: penguins on the user’s GPU', () => {
     await page.getByTestId('sweep-run').click();
     await expect(page.getByTestId('sweep-error')).toContainText('limited to 12');
   });
+
+  test('MNIST-3000 → small CNN on WASM: ≥ 0.85 on held-out images, misclassified digits shown as a gallery', async ({
+    page,
+  }) => {
+    test.setTimeout(240_000);
+    await page.goto('/');
+    await expect(page.getByTestId('stats-run')).toHaveAttribute('data-backend', 'webgpu');
+    await page.getByRole('button', { name: 'MNIST-3000' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'mnist-3000' })).toBeVisible({
+      timeout: 60_000,
+    });
+    await page.getByRole('link', { name: 'Train' }).click();
+    const dataset = page.getByTestId('train-dataset');
+    const mnist = await dataset.locator('option', { hasText: 'mnist-3000' }).getAttribute('value');
+    await dataset.selectOption(mnist!);
+    await page.getByTestId('train-target').selectOption('label');
+    await page.getByTestId('train-model-kind').selectOption('cnn');
+    await page.getByTestId('train-epochs').fill('3');
+    await page.getByTestId('train-batch').fill('32');
+    await page.getByTestId('train-backend').selectOption('wasm');
+    const run = await trainAndWait(page, null, 200_000);
+    expect(run.backend).toBe('wasm');
+    expect(run.config.model.kind).toBe('cnn');
+    const accuracy = run.evaluation?.kind === 'classification' ? run.evaluation.accuracy : 0;
+    expect(accuracy).toBeGreaterThanOrEqual(0.85);
+    const gallery = page.getByTestId('train-miss-gallery');
+    await expect(gallery.locator('canvas').first()).toBeVisible();
+  });
 });

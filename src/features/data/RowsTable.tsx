@@ -13,7 +13,7 @@ const IMAGE_ROW_HEIGHT = 44;
 const PAGE = 200;
 
 /** An image cell: the worker's thumbnail drawn with putImageData (no data: or blob: URLs needed). */
-function Thumbnail({ thumb, label }: { thumb: ImageThumb; label: string }) {
+export function Thumbnail({ thumb, label }: { thumb: ImageThumb; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -69,7 +69,7 @@ function Waveform({ thumb, label }: { thumb: AudioThumb; label: string }) {
   );
 }
 
-function isThumb(v: RowCell | undefined): v is ImageThumb {
+export function isThumb(v: RowCell | undefined): v is ImageThumb {
   return typeof v === 'object' && v !== null && 'pixels' in v;
 }
 

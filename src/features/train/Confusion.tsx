@@ -1,5 +1,8 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useStore } from 'zustand';
 import type { ClassificationEval } from '../../engine/train/run';
+import { trainStore } from '../../state/trainStore';
+import { MissGallery } from './MissGallery';
 
 /**
  * The confusion matrix as a table (rows: actual, columns: predicted). A non-diagonal cell with rows is a
@@ -13,10 +16,14 @@ export function Confusion({
   classes: readonly string[];
 }) {
   const [pick, setPick] = useState<{ actual: string; predicted: string } | null>(null);
-  const misses =
-    pick === null
-      ? []
-      : evaluation.misses.filter((m) => m.actual === pick.actual && m.predicted === pick.predicted);
+  const datasetId = useStore(trainStore, (s) => s.last?.datasetId ?? null);
+  const misses = useMemo(
+    () =>
+      pick === null
+        ? []
+        : evaluation.misses.filter((m) => m.actual === pick.actual && m.predicted === pick.predicted),
+    [evaluation.misses, pick],
+  );
   return (
     <>
       <div className="chart-table" tabIndex={0} role="region" aria-label="Confusion matrix">
@@ -71,6 +78,9 @@ export function Confusion({
           </tbody>
         </table>
       </div>
+      {datasetId !== null && (
+        <MissGallery datasetId={datasetId} misses={pick === null ? evaluation.misses : misses} />
+      )}
       <div aria-live="polite" data-testid="train-misses" data-count={misses.length}>
         {pick !== null && (
           <table>
