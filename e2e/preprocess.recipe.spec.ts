@@ -1,3 +1,4 @@
+import type { AppliedRecipeRun } from '../src/bridge/contracts';
 import { EXPECTED_ARCH } from './browser';
 import { expect, test } from './fixtures/harness';
 import {
@@ -60,6 +61,31 @@ test.describe('preprocess: a recipe on penguins', () => {
     expect(gpu.output?.split).toEqual({ train: split.train, validation: split.validation, test: split.test });
     await page.getByRole('link', { name: 'Preprocess' }).click();
     await expect(page.getByTestId('step-4')).toBeVisible();
+
+    // The fitted recipe applied unchanged to the raw penguins (as new data would be): the same 344 records
+    // come out transformed identically, only in source order, so every column's summary is the same.
+    await page.getByTestId('apply-from').selectOption(gpu.output!.id);
+    await page.getByTestId('apply-to').selectOption(gpu.output!.parent!.datasetId);
+    await page.getByTestId('apply-run').click();
+    await expect(page.getByTestId('apply-result')).toHaveAttribute('data-backend', 'webgpu');
+    const applied = await page.evaluate(
+      () =>
+        (window as unknown as { __WORKBENCH_LAST_APPLIED__: AppliedRecipeRun }).__WORKBENCH_LAST_APPLIED__,
+    );
+    expect(applied.output.rows).toBe(344);
+    expect(applied.output.split).toBeUndefined();
+    expect(applied.after.map((c) => c.name)).toEqual(gpu.after.map((c) => c.name));
+    applied.after.forEach((c, i) => {
+      const g = gpu.after[i]!;
+      expect(c.missing, c.name).toBe(g.missing);
+      for (const k of ['mean', 'std', 'min', 'max'] as const) {
+        if (g[k] === null) expect(c[k]).toBeNull();
+        else
+          expect(Math.abs(c[k]! - g[k]), `${c.name} ${k}`).toBeLessThanOrEqual(
+            1e-9 * Math.max(1, Math.abs(g[k])),
+          );
+      }
+    });
 
     // The same recipe on the CPU reference, in the same page: same parameters and outputs within 1e-5.
     await page.getByTestId('recipe-backend').selectOption('cpu');

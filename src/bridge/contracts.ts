@@ -8,10 +8,12 @@ import type { ColumnStats } from '../engine/data/runningStat';
 import type { GpuCounters } from '../engine/gpu/buffers';
 import type { GpuEvent } from '../engine/gpu/context';
 import type { AdapterSummary, GpuCapabilities } from '../engine/gpu/probe';
-import type { RecipeRun } from '../engine/preprocess/fitted';
+import type { ColumnSummary, RecipeRun } from '../engine/preprocess/fitted';
+import type { DeviceUsage } from '../engine/gpu/instrument';
 import type { Recipe } from '../engine/preprocess/recipe';
 import type { RunRecord, TrainEvent } from '../engine/train/run';
 import type { TrainConfig } from '../engine/train/spec';
+import type { InterruptedRun } from '../engine/train/train';
 
 /** Where a job may run: 'auto' prefers WebGPU and falls back to the CPU, saying why. */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -44,6 +46,24 @@ export interface RecipeOptions {
   readonly name?: string;
 }
 
+/** How to apply a stored fitted recipe to another dataset. */
+export interface ApplyRecipeOptions {
+  readonly backend: BackendChoice;
+  /** Name of the new snapshot (default: "<target> · <recipe source> recipe"). */
+  readonly name?: string;
+}
+
+/** A fitted recipe applied to another dataset: the saved snapshot, where it ran, and its columns. */
+export interface AppliedRecipeRun {
+  readonly output: DatasetMeta;
+  readonly backend: 'webgpu' | 'cpu';
+  readonly adapter: AdapterSummary | null;
+  readonly fallbackReason: string | null;
+  readonly usage: DeviceUsage;
+  readonly after: readonly ColumnSummary[];
+  readonly wallMs: number;
+}
+
 /** The compute worker's API. */
 export interface ComputeApi {
   /** Describes the GPU: adapter, features, limits, or why there is none. */
@@ -57,6 +77,11 @@ export interface ComputeApi {
    * references). With `save`, writes the result as a new snapshot (parent + fitted recipe in its lineage).
    */
   runRecipe(datasetId: string, recipe: Recipe, options: RecipeOptions): Promise<RecipeRun>;
+  /**
+   * Applies the fitted recipe stored with a prepared dataset (`preparedId`, written by runRecipe) to another
+   * dataset with the same columns, unchanged (no refit, no split, no augmentation), and saves the result.
+   */
+  applyRecipe(preparedId: string, targetId: string, options: ApplyRecipeOptions): Promise<AppliedRecipeRun>;
   /** Test hook: submits an invalid dispatch outside any error scope, to prove errors are reported. */
   injectBadDispatch(): Promise<void>;
 }
@@ -131,4 +156,13 @@ export interface TrainApi {
   /** Stored runs, newest first. */
   listRuns(): Promise<RunRecord[]>;
   deleteRun(id: string): Promise<void>;
+  /** Runs a reload or crash interrupted, from their checkpoints (one per run), oldest first. */
+  interruptedRuns(): Promise<InterruptedRun[]>;
+  /**
+   * Carries an interrupted run on from its checkpoint (same run id); resolves as start() does, with a
+   * history equal to that of an uninterrupted run.
+   */
+  resumeRun(runId: string, onEvent: (e: TrainEvent) => void): Promise<RunRecord>;
+  /** Deletes an interrupted run's checkpoint. */
+  discardRun(runId: string): Promise<void>;
 }

@@ -10,7 +10,9 @@ import { GpuContext } from '../gpu/context';
 import { probeGpu } from '../gpu/probe';
 import { loadDataset } from '../preprocess/load';
 import { saveRecipeOutput } from '../preprocess/persist';
+import { applyRecipeOn, fittedRecipeOf } from '../preprocess/applyService';
 import { runRecipeOn } from '../preprocess/service';
+import { summarize } from '../preprocess/summary';
 
 /** Builds the compute worker's API over a WebGPU entry point and the workbench database. */
 export function createComputeApi(
@@ -49,6 +51,33 @@ export function createComputeApi(
         ? await saveRecipeOutput(r, meta, columns, run.fitted, newDatasetId(), name)
         : null;
       return { ...run, output };
+    },
+    async applyRecipe(preparedId, targetId, options) {
+      const r = await repo;
+      const [prepared, target] = await Promise.all([r.getDataset(preparedId), r.getDataset(targetId)]);
+      if (prepared === undefined) throw new WorkbenchError('INVALID_INPUT', `No dataset ${preparedId}`);
+      if (target === undefined) throw new WorkbenchError('INVALID_INPUT', `No dataset ${targetId}`);
+      const fitted = fittedRecipeOf(prepared);
+      const data = await loadDataset(target, (column) => r.readColumn(targetId, column));
+      const applied = await applyRecipeOn(context, fitted, data, options.backend);
+      const name = options.name?.trim() || `${target.name} · ${prepared.name} recipe`;
+      const output = await saveRecipeOutput(
+        r,
+        target,
+        applied.columns,
+        { ...fitted, split: null },
+        newDatasetId(),
+        name,
+      );
+      return {
+        output,
+        backend: applied.backend,
+        adapter: applied.adapter,
+        fallbackReason: applied.fallbackReason,
+        usage: applied.usage,
+        after: summarize(applied.columns, target.rows),
+        wallMs: applied.wallMs,
+      };
     },
     async injectBadDispatch() {
       const { device } = await context.session();

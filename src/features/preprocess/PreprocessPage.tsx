@@ -1,3 +1,4 @@
+import { ApplyPanel } from './ApplyPanel';
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
 import { dataStore } from '../../state/dataStore';
@@ -99,6 +100,7 @@ export function PreprocessPage() {
       </section>
       <RunPanel datasetId={meta?.id ?? null} sourceName={meta?.name ?? 'dataset'} blocked={blocked} />
       {run !== null && <RunResult run={run} />}
+      <ApplyPanel />
     </section>
   );
 }
