@@ -2,6 +2,13 @@ import { columnStatsCase } from './cases/columnStats';
 import { importBigWorkerCase } from './cases/importBigWorker';
 import { ingestCsvCase } from './cases/ingestCsv';
 import { recipeCountsOnce, recipeCpuCase, recipeTfjsCase } from './cases/recipe';
+import {
+  trainFitCpuCase,
+  trainFitWasmCase,
+  trainOursWasmCase,
+  trainOursWebgpuCase,
+  trainRatesOnce,
+} from './cases/train';
 import type { AnyBenchCase, OnceCase } from './runner';
 
 /**
@@ -9,13 +16,22 @@ import type { AnyBenchCase, OnceCase } from './runner';
  * `defineCase({ id, description, labels, setup, ours, peer, check?, afterOurs?, counts?, throughputBytes? })`
  * and list it here.
  */
-export const CASES: readonly AnyBenchCase[] = [columnStatsCase, ingestCsvCase, recipeCpuCase, recipeTfjsCase];
+export const CASES: readonly AnyBenchCase[] = [
+  columnStatsCase,
+  ingestCsvCase,
+  recipeCpuCase,
+  recipeTfjsCase,
+  trainFitWasmCase,
+  trainFitCpuCase,
+  trainOursWasmCase,
+  trainOursWebgpuCase,
+];
 
 /**
  * One-off measurements (`defineOnce`), run once after the rows and printed under the table: jobs too big
  * to repeat A/B, reported as named figures.
  */
-export const ONCE: readonly OnceCase[] = [importBigWorkerCase, recipeCountsOnce];
+export const ONCE: readonly OnceCase[] = [importBigWorkerCase, recipeCountsOnce, trainRatesOnce];
 
 /** What `?cases=` selected. */
 export interface Selection {
