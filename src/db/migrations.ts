@@ -29,6 +29,7 @@ export function upgrade(
     const runs = db.createObjectStore('runs', { keyPath: 'id' });
     runs.createIndex('by-created', 'createdAt');
     db.createObjectStore('weights', { keyPath: 'runId' });
+    db.createObjectStore('checkpoints', { keyPath: 'runId' });
   }
   // Next: `if (oldVersion < 3) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
 }

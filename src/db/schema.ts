@@ -1,7 +1,7 @@
 import type { DBSchema } from 'idb';
 import type { ColumnChunk, DatasetMeta } from '../engine/data/dataset';
 import type { RunRecord } from '../engine/train/run';
-import type { WeightTensor } from '../engine/train/train';
+import type { Checkpoint, WeightTensor } from '../engine/train/train';
 
 /** Name of the workbench's IndexedDB database. */
 export const DB_NAME = 'workbench';
@@ -35,6 +35,11 @@ export interface WorkbenchDB extends DBSchema {
     key: string;
     value: { readonly runId: string; readonly tensors: readonly WeightTensor[] };
   };
+  /** The checkpoint of a run under way (v2), replaced after every epoch and deleted when the run ends. */
+  checkpoints: {
+    key: string;
+    value: Checkpoint;
+  };
   /** App settings and flags (e.g. that persistent storage was requested), keyed by name. */
   meta: {
     key: string;
@@ -43,7 +48,7 @@ export interface WorkbenchDB extends DBSchema {
 }
 
 /** Store names, for transactions that span several stores. */
-export type WorkbenchStore = 'datasets' | 'chunks' | 'meta' | 'runs' | 'weights';
+export type WorkbenchStore = 'datasets' | 'chunks' | 'meta' | 'runs' | 'weights' | 'checkpoints';
 
 /** Key under `meta` recording that navigator.storage.persist() was asked once. */
 export const META_PERSIST_REQUESTED = 'persist-requested';

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { BatchPoint, EpochRecord, RunRecord, TrainEvent } from '../engine/train/run';
 import type { TrainConfig } from '../engine/train/spec';
+import type { InterruptedRun } from '../engine/train/train';
 import type { SerializedError } from '../lib/errors';
 
 /** Where the page's run stands. */
@@ -45,6 +46,8 @@ export interface TrainState {
   readonly runs: readonly RunRecord[];
   /** Ids of the (at most two) runs being compared. */
   readonly compare: readonly string[];
+  /** Runs a reload or crash left unfinished, with a checkpoint to resume from. */
+  readonly interrupted: readonly InterruptedRun[];
   readonly error: SerializedError | null;
 }
 
@@ -86,6 +89,7 @@ export function initialTrainState(): TrainState {
     last: null,
     runs: [],
     compare: [],
+    interrupted: [],
     error: null,
   };
 }
@@ -149,7 +153,10 @@ export function foldEvent(live: LiveRun, e: TrainEvent): LiveRun {
       return { ...live, epochs };
     }
     case 'batches': {
-      const last = e.points.at(-1);
+      // After a restart from a checkpoint the steps since it come again: the ones already shown are skipped.
+      const seen = live.batches.at(-1)?.step ?? -1;
+      const points = e.points.filter((p) => p.step > seen);
+      const last = points.at(-1);
       const speed: SpeedPoint = {
         step: last?.step ?? live.speed.at(-1)?.step ?? 0,
         samplesPerSec: e.samplesPerSec,
@@ -159,7 +166,7 @@ export function foldEvent(live: LiveRun, e: TrainEvent): LiveRun {
       return {
         ...live,
         epoch: e.epoch,
-        batches: bounded([...live.batches, ...e.points], (p) => p.loss),
+        batches: bounded([...live.batches, ...points], (p) => p.loss),
         speed: last === undefined ? live.speed : bounded([...live.speed, speed], (p) => p.msPerStep),
         samplesPerSec: e.samplesPerSec,
         msPerStep: e.msPerStep,
@@ -208,6 +215,10 @@ export function toggleCompare(id: string): void {
 
 export function setRuns(runs: readonly RunRecord[]): void {
   trainStore.setState((s) => ({ runs, compare: s.compare.filter((id) => runs.some((r) => r.id === id)) }));
+}
+
+export function setInterrupted(interrupted: readonly InterruptedRun[]): void {
+  trainStore.setState({ interrupted });
 }
 
 /** Shows a stored run in the evaluation panel. */

@@ -30,8 +30,16 @@ describe('db: opening the workbench database', () => {
     const db = await openWorkbenchDb({ factory: new IDBFactory() });
     expect(db.name).toBe('workbench');
     expect(db.version).toBe(DB_VERSION);
-    expect(Array.from(db.objectStoreNames).sort()).toEqual(['chunks', 'datasets', 'meta', 'runs', 'weights']);
-    const tx = db.transaction(['datasets', 'chunks', 'runs', 'weights']);
+    expect(Array.from(db.objectStoreNames).sort()).toEqual([
+      'checkpoints',
+      'chunks',
+      'datasets',
+      'meta',
+      'runs',
+      'weights',
+    ]);
+    const tx = db.transaction(['datasets', 'chunks', 'runs', 'weights', 'checkpoints']);
+    expect(tx.objectStore('checkpoints').keyPath).toBe('runId');
     expect(tx.objectStore('runs').keyPath).toBe('id');
     expect(Array.from(tx.objectStore('runs').indexNames)).toEqual(['by-created']);
     expect(tx.objectStore('weights').keyPath).toBe('runId');

@@ -5,12 +5,14 @@
  */
 import { classificationEval, predictedClasses, regressionEval } from './evaluate';
 import { prepareFeatures, type PreparedFeatures, type Scale } from './features';
+import { evaluationExtras, type Predict } from './insights';
+import { referenceOf } from './reference';
 import type { Evaluation, RunRecord } from './run';
 import type { ModelSpec, TaskKind, TrainConfig } from './spec';
 import type { TrainModel } from './train';
 import { initBackend } from './tfjs/backend';
 import type { LossKind } from './tfjs/loss';
-import { trainLoop } from './tfjs/loop';
+import { trainWithCheckpoints } from './tfjs/checkpoint';
 import {
   buildNet,
   foldInputScale,
@@ -83,12 +85,13 @@ function meanStd(v: Float32Array): { mean: number; std: number } {
 }
 
 export const trainModel: TrainModel = async (data, config, env, hooks) => {
-  const start = performance.now();
-  const createdAt = Date.now();
+  // A resumed run keeps its start time and counts the training time before its checkpoint.
+  const start = performance.now() - (hooks.resume?.elapsedMs ?? 0);
+  const createdAt = hooks.resume?.createdAt ?? Date.now();
   const f = prepareFeatures(data, config);
   const notices = [...f.notices];
   const spec = modelFor(config.model, f.task, notices);
-  const { backend, fallbackReason } = await initBackend(config.backend, env, kernelsFor(spec));
+  let { backend, fallbackReason } = await initBackend(config.backend, env, kernelsFor(spec));
   const { head, loss } = headOf(f, config.loss, notices);
   const regression = f.task === 'regression';
   // Regression trains on a standardised target; the scale is folded into the output layer afterwards.
@@ -126,19 +129,34 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
       y: standardise(p.y),
       rows: p.rows.length,
     });
-    const { history, status, firstSteps } = await trainLoop({
-      net,
-      loss,
-      classes: f.classes.length,
-      train: part(f.train),
-      validation: rows.validation > 0 ? part(f.validation) : null,
-      sampleWeights,
-      config,
-      lossScale: loss === 'mse' ? std * std : loss === 'mae' ? std : 1,
-      metricScale: std,
-      onEvent: hooks.onEvent,
-      control: hooks.control,
+    // Checkpoints after every epoch; a failed backend (lost GPU device) restarts from the last one.
+    const { history, status, firstSteps, ...ran } = await trainWithCheckpoints({
+      loop: {
+        net,
+        loss,
+        classes: f.classes.length,
+        train: part(f.train),
+        validation: rows.validation > 0 ? part(f.validation) : null,
+        sampleWeights,
+        config,
+        lossScale: loss === 'mse' ? std * std : loss === 'mae' ? std : 1,
+        metricScale: std,
+        onEvent: hooks.onEvent,
+        control: hooks.control,
+      },
+      runId: hooks.runId,
+      name: `${modelName(spec)} · ${data.meta.name}`,
+      datasetId: data.meta.id,
+      createdAt,
+      elapsedMs: hooks.resume?.elapsedMs ?? 0,
+      resume: hooks.resume ?? null,
+      sink: hooks.checkpoints ?? null,
+      backend: { backend, fallbackReason },
+      env,
+      kernels: kernelsFor(spec),
+      notices,
     });
+    ({ backend, fallbackReason } = ran);
     // Test rows go in raw: the scalings are now part of the weights.
     if (f.scale) foldInputScale(net, f.scale.mean, f.scale.std);
     if (regression) foldOutputScale(net, std, mean);
@@ -146,7 +164,7 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
     if (status !== 'cancelled' && rows.test > 0) {
       hooks.onEvent({ type: 'state', state: 'evaluating' });
       const out = await predict(net, f.test.x, rows.test, head.units);
-      evaluation = regression
+      const base = regression
         ? regressionEval(f.test.y, out, mean)
         : classificationEval(
             f.test.y,
@@ -155,6 +173,9 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
             f.train.y,
             f.test.rows,
           );
+      // Curves, permutation importance and the decision boundary reach the model only through this.
+      const run: Predict = (x, n) => predict(net, x, n, head.units);
+      evaluation = { ...base, ...(await evaluationExtras(f, out, head.units, run, config.seed)) };
     } else if (rows.test === 0) notices.push('The split has no test rows: the model was not evaluated.');
     const record: RunRecord = {
       id: hooks.runId,
@@ -173,6 +194,7 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
       firstSteps,
       status,
       evaluation,
+      reference: referenceOf(f.train.x, f.width, f.features, f.image),
       parameters,
       createdAt,
       durationMs: performance.now() - start,

@@ -1,8 +1,12 @@
 import { useMemo } from 'react';
 import type { ClassificationEval, RegressionEval, RunRecord } from '../../engine/train/run';
+import { Boundary } from './Boundary';
 import { Chart, type ChartData, type SeriesDef } from './Chart';
 import { Confusion } from './Confusion';
+import { Curves } from './Curves';
 import { BACKEND_LABELS, DASHED, PALETTE, modelSummary, num, pct } from './format';
+import { Importance } from './Importance';
+import { ThresholdSlider } from './ThresholdSlider';
 
 /** The evaluation of a finished run on its test rows, with where it ran and how it was configured. */
 export function EvalPanel({ record }: { record: RunRecord }) {
@@ -45,11 +49,42 @@ export function EvalPanel({ record }: { record: RunRecord }) {
       ) : (
         <RegressionView e={e} />
       )}
+      {e !== null && <Extras e={e} record={record} />}
     </section>
   );
 }
 
+/** Permutation importance, what was not computed and why, and the reference distributions kept. */
+function Extras({ e, record }: { e: ClassificationEval | RegressionEval; record: RunRecord }) {
+  const ref = record.reference;
+  const channels = ref?.some((r) => r.channel !== undefined) === true;
+  return (
+    <>
+      {e.importance !== undefined && e.importance.length > 0 && (
+        <Importance importance={e.importance} task={e.kind} rows={e.importanceRows} />
+      )}
+      {e.skipped !== undefined && e.skipped.length > 0 && (
+        <ul className="muted eval-skipped" data-testid="train-eval-skipped" aria-label="Not computed">
+          {e.skipped.map((s) => (
+            <li key={s}>{s}</li>
+          ))}
+        </ul>
+      )}
+      {ref !== undefined && ref.length > 0 && (
+        <p className="muted" data-testid="train-reference" data-count={ref.length}>
+          Kept for drift checks: training-row distributions (20-bin histogram, count, mean, std) of{' '}
+          {channels
+            ? `${ref.length} image channel${ref.length === 1 ? '' : 's'} (pixel values)`
+            : `${ref.length} feature${ref.length === 1 ? '' : 's'}`}
+          .
+        </p>
+      )}
+    </>
+  );
+}
+
 function ClassificationView({ e, classes }: { e: ClassificationEval; classes: readonly string[] }) {
+  const labels = classes.length > 0 ? classes : e.perClass.map((k) => k.label);
   return (
     <>
       <dl className="facts">
@@ -87,7 +122,14 @@ function ClassificationView({ e, classes }: { e: ClassificationEval; classes: re
           ))}
         </tbody>
       </table>
-      <Confusion evaluation={e} classes={classes.length > 0 ? classes : e.perClass.map((k) => k.label)} />
+      <Confusion evaluation={e} classes={labels} />
+      {e.curves !== undefined && (
+        <>
+          <Curves curves={e.curves} />
+          <ThresholdSlider curves={e.curves} negative={labels[0] ?? '0'} />
+        </>
+      )}
+      {e.boundary !== undefined && <Boundary boundary={e.boundary} classes={labels} />}
     </>
   );
 }

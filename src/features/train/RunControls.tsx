@@ -3,6 +3,7 @@ import type { TrainConfig } from '../../engine/train/spec';
 import { USER_MESSAGES } from '../../lib/errors';
 import { trainStore, type TrainStatus } from '../../state/trainStore';
 import { cancelTraining, pauseTraining, resumeTraining, startTraining } from './actions';
+import { Interrupted } from './Interrupted';
 
 const STATUS_TEXT: Readonly<Record<TrainStatus, string>> = {
   idle: 'Ready to train.',
@@ -18,6 +19,7 @@ export function RunControls({ config, issues }: { config: TrainConfig; issues: r
   const status = useStore(trainStore, (s) => s.live.status);
   const last = useStore(trainStore, (s) => s.last);
   const error = useStore(trainStore, (s) => s.error);
+  const epochs = useStore(trainStore, (s) => s.live.epochs.length);
   const active = status === 'running' || status === 'paused' || status === 'evaluating';
   const doneText =
     status === 'done' && last !== null ? `Finished: ${last.status.replace('-', ' ')}.` : STATUS_TEXT[status];
@@ -58,10 +60,11 @@ export function RunControls({ config, issues }: { config: TrainConfig; issues: r
         >
           Cancel
         </button>
-        <span role="status" data-testid="train-status" data-status={status}>
+        <span role="status" data-testid="train-status" data-status={status} data-epochs={epochs}>
           {doneText}
         </span>
       </div>
+      <Interrupted disabled={active} />
       {issues.length > 0 && !active && (
         <div className="step-issues" data-testid="train-issues" data-count={issues.length}>
           <p>To train, fix:</p>

@@ -2,15 +2,34 @@
  * The training loop: our own seeded batch order, one optimizer step per batch, validation after each
  * epoch, early stopping with the best weights kept, pause / cancel between batches, and throttled events.
  * Batch losses stay on the device until a flush (at most every ~250 ms and at each epoch's end), so a
- * WebGPU run does not stall on a readback per batch.
+ * WebGPU run does not stall on a readback per batch. With `onCheckpoint`, the full state (weights, optimizer
+ * slots, early stopping, history, step) is handed over as plain arrays after every epoch; `resumeFrom` starts
+ * from such a state and replays the remaining epochs exactly (batch order and dropout depend only on seed,
+ * epoch and step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { epochOrder } from '../batching';
 import type { BatchPoint, EpochRecord, TrainEvent } from '../run';
 import type { OptimizerSpec, TrainConfig } from '../spec';
-import type { RunControl } from '../train';
+import type { Checkpoint, RunControl, WeightTensor } from '../train';
+import { fromArrays, readOptimizer, restoreOptimizer, toArrays } from './checkpointState';
 import { metricSum, perSampleLoss, type LossKind } from './loss';
-import { restore, snapshot, type Net } from './model';
+import { readWeights, restore, snapshot, type Net } from './model';
+
+/** The loop's own state after an epoch: what a checkpoint holds besides the run's identity. */
+export type LoopState = Pick<
+  Checkpoint,
+  | 'epoch'
+  | 'step'
+  | 'weights'
+  | 'optimizer'
+  | 'best'
+  | 'patience'
+  | 'stopped'
+  | 'history'
+  | 'firstSteps'
+  | 'ema'
+>;
 
 /** Rows of one part: flat features (rows × width) and labels. */
 export interface LoopData {
@@ -33,6 +52,12 @@ export interface LoopOptions {
   readonly metricScale: number;
   readonly onEvent: (e: TrainEvent) => void;
   readonly control: RunControl;
+  /** Start from this state (weights, optimizer, early stopping, position) instead of the net as it is. */
+  readonly resumeFrom?: LoopState | null;
+  /** Called (and awaited) after every epoch with the state to resume from. */
+  readonly onCheckpoint?: ((state: LoopState) => Promise<void>) | null;
+  /** Why the backend can no longer be trusted (a lost GPU device), or null: checked between batches. */
+  readonly failure?: (() => string | null) | null;
 }
 
 export interface LoopResult {
@@ -114,17 +139,24 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   const weights = o.sampleWeights ? tf.tensor1d(o.sampleWeights) : null;
   const batch = Math.max(1, Math.floor(config.batchSize));
   const tick = yielder();
-  const history: EpochRecord[] = [];
+  const from = o.resumeFrom ?? null;
+  const history: EpochRecord[] = from ? [...from.history] : [];
   let pending: { loss: tf.Scalar; metric: tf.Scalar; step: number; size: number }[] = [];
   let points: BatchPoint[] = [];
-  const firstSteps: number[] = [];
-  let ema = 0;
-  let step = 0;
+  const firstSteps: number[] = from ? [...from.firstSteps] : [];
+  let ema = from?.ema ?? 0;
+  let step = from?.step ?? 0;
   let lastEmit = performance.now();
   let window = { samples: 0, steps: 0, ms: 0 };
   let best: { loss: number; weights: tf.Tensor[] } | null = null;
-  let patience = 0;
-  let status: LoopResult['status'] = 'completed';
+  /** The best weights as arrays for checkpoints, read once per improvement. */
+  let bestArrays: readonly WeightTensor[] | null = from?.best?.weights ?? null;
+  let patience = from?.patience ?? 0;
+  let status: LoopResult['status'] = from?.stopped ? 'early-stopped' : 'completed';
+  const checkFailure = (): void => {
+    const why = o.failure?.() ?? null;
+    if (why !== null) throw new Error(why);
+  };
 
   const trainStep = (idx: Int32Array, at: number): [tf.Scalar, tf.Scalar] =>
     tf.tidy(() => {
@@ -208,8 +240,16 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   };
 
   try {
+    if (from) {
+      const w = fromArrays(from.weights);
+      net.model.setWeights(w);
+      tf.dispose(w);
+      await restoreOptimizer(optimizer, from.optimizer);
+      if (from.best) best = { loss: from.best.loss, weights: fromArrays(from.best.weights) };
+    }
     onEvent({ type: 'state', state: 'running' });
-    for (let epoch = 0; epoch < config.epochs && status === 'completed'; epoch++) {
+    for (const record of history) onEvent({ type: 'epoch', record });
+    for (let epoch = from?.epoch ?? 0; epoch < config.epochs && status === 'completed'; epoch++) {
       const order = epochOrder(o.train.rows, config.seed, epoch);
       const epochStart = performance.now();
       let paused = 0;
@@ -219,6 +259,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
         void ((sums.loss += s.loss), (sums.metric += s.metric), (sums.samples += s.samples));
       for (let from = 0; from < order.length; from += batch) {
         await tick.next();
+        checkFailure();
         paused += await pauseIfAsked(control, onEvent);
         if (control.cancelled) {
           status = 'cancelled';
@@ -256,8 +297,26 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
         if (best === null || valLoss < best.loss - (config.earlyStopping.minDelta ?? 0)) {
           if (best) tf.dispose(best.weights);
           best = { loss: valLoss, weights: snapshot(net) };
+          bestArrays = null;
           patience = 0;
         } else if (++patience >= config.earlyStopping.patience) status = 'early-stopped';
+      }
+      if (o.onCheckpoint) {
+        if (best !== null && bestArrays === null) bestArrays = await toArrays(best.weights);
+        const state: LoopState = {
+          epoch: epoch + 1,
+          step,
+          weights: await readWeights(net),
+          optimizer: await readOptimizer(optimizer),
+          best: best === null || bestArrays === null ? null : { loss: best.loss, weights: bestArrays },
+          patience,
+          stopped: status === 'early-stopped',
+          history: [...history],
+          firstSteps: [...firstSteps],
+          ema,
+        };
+        checkFailure(); // never save what a lost device read back
+        await o.onCheckpoint(state);
       }
     }
     emit(Math.max(0, history.length - 1));
