@@ -171,7 +171,7 @@ test.describe('train: penguins on the user’s GPU', () => {
     await page.getByRole('link', { name: 'Train' }).click();
     const dataset = page.getByTestId('train-dataset');
     const mnist = await dataset.locator('option', { hasText: 'mnist-3000' }).getAttribute('value');
-    await dataset.selectOption(mnist!);
+    await dataset.selectOption(mnist);
     await page.getByTestId('train-target').selectOption('label');
     await page.getByTestId('train-model-kind').selectOption('cnn');
     await page.getByTestId('train-epochs').fill('3');
