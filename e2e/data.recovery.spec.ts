@@ -1,3 +1,4 @@
+import { DB_VERSION } from '../src/db/schema';
 import { expect, test } from './fixtures/harness';
 
 test('when storage cannot be opened, a recovery screen offers a reset that brings the app back', async ({
@@ -31,5 +32,5 @@ test('when storage cannot be opened, a recovery screen offers a reset that bring
     await page.evaluate(
       async () => (await indexedDB.databases()).find((d) => d.name === 'workbench')?.version,
     ),
-  ).toBe(1);
+  ).toBe(DB_VERSION);
 });
