@@ -17,40 +17,18 @@ import { prepareFeatures } from '../../src/engine/train/features';
 import type { ClassificationEval, RegressionEval, RunRecord, TrainEvent } from '../../src/engine/train/run';
 import type { TrainConfig } from '../../src/engine/train/spec';
 import { memoryInfo } from '../../src/engine/train/tfjs/backend';
-import type { RunControl, TrainEnv, TrainOutcome } from '../../src/engine/train/train';
+import type { RunControl, TrainOutcome } from '../../src/engine/train/train';
 import { trainModel } from '../../src/engine/train/trainer';
+import { NODE_TRAIN_ENV, RUNNING, wasmConfig } from '../support/trainWasm';
 import { MemorySink } from '../support/memorySink';
 import { catCol, dataset, loadSample, numCol, penguinsRecipe, recipe, step } from '../support/recipeData';
 
-/** In Node, tfjs-backend-wasm reads its binaries by file path: point it at the package's dist folder. */
-const WASM_DIR = join(import.meta.dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const env: TrainEnv = {
-  wasmPaths: {
-    'tfjs-backend-wasm.wasm': join(WASM_DIR, 'tfjs-backend-wasm.wasm'),
-    'tfjs-backend-wasm-simd.wasm': join(WASM_DIR, 'tfjs-backend-wasm-simd.wasm'),
-  },
-  softwareAdapter: false,
-};
-const running: RunControl = { cancelled: false, waitWhilePaused: () => Promise.resolve() };
+const env = NODE_TRAIN_ENV;
+const running = RUNNING;
 const SEED = 7;
 
-function cfg(target: string, model: TrainConfig['model'], over: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    datasetId: 'ds',
-    target,
-    task: 'auto',
-    model,
-    loss: 'auto',
-    optimizer: { kind: 'adam', learningRate: 0.01 },
-    batchSize: 16,
-    epochs: 40,
-    earlyStopping: null,
-    classWeights: 'none',
-    seed: SEED,
-    backend: 'wasm',
-    ...over,
-  };
-}
+const cfg = (target: string, model: TrainConfig['model'], over: Partial<TrainConfig> = {}): TrainConfig =>
+  wasmConfig(target, model, { seed: SEED, ...over });
 
 async function train(
   data: LoadedDataset,

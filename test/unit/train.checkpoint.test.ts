@@ -8,31 +8,18 @@
 import 'fake-indexeddb/auto';
 import '@tensorflow/tfjs-backend-cpu';
 import { IDBFactory } from 'fake-indexeddb';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointRepo } from '../../src/db/checkpoints.repo';
 import { openWorkbenchDb } from '../../src/db/open';
 import type { LoadedDataset } from '../../src/engine/preprocess/load';
 import type { RunRecord, TrainEvent } from '../../src/engine/train/run';
 import type { TrainConfig } from '../../src/engine/train/spec';
-import type {
-  Checkpoint,
-  CheckpointSink,
-  RunControl,
-  TrainEnv,
-  TrainOutcome,
-} from '../../src/engine/train/train';
+import type { Checkpoint, CheckpointSink, RunControl, TrainOutcome } from '../../src/engine/train/train';
 import { trainModel } from '../../src/engine/train/trainer';
 import { loadSample } from '../support/recipeData';
+import { NODE_TRAIN_ENV } from '../support/trainWasm';
 
-const WASM_DIR = join(import.meta.dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const env: TrainEnv = {
-  wasmPaths: {
-    'tfjs-backend-wasm.wasm': join(WASM_DIR, 'tfjs-backend-wasm.wasm'),
-    'tfjs-backend-wasm-simd.wasm': join(WASM_DIR, 'tfjs-backend-wasm-simd.wasm'),
-  },
-  softwareAdapter: false,
-};
+const env = NODE_TRAIN_ENV;
 
 const config: TrainConfig = {
   datasetId: 'iris',

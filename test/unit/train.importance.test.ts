@@ -3,7 +3,6 @@
  * permutation importance, the decision boundary, ROC / PR curves, reference distributions.
  */
 import '@tensorflow/tfjs-backend-cpu';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoadedDataset } from '../../src/engine/preprocess/load';
 import { cellCentre } from '../../src/engine/train/boundary';
@@ -11,38 +10,21 @@ import { figuresAt } from '../../src/engine/train/curves';
 import { prepareFeatures } from '../../src/engine/train/features';
 import type { ClassificationEval, RegressionEval, RunRecord } from '../../src/engine/train/run';
 import type { TrainConfig } from '../../src/engine/train/spec';
-import type { RunControl, TrainEnv, TrainOutcome } from '../../src/engine/train/train';
+import type { TrainOutcome } from '../../src/engine/train/train';
 import { trainModel } from '../../src/engine/train/trainer';
+import { NODE_TRAIN_ENV, RUNNING, wasmConfig } from '../support/trainWasm';
 import { catCol, dataset, imageCol, loadSample, numCol } from '../support/recipeData';
 
-/** In Node, tfjs-backend-wasm reads its binaries by file path: point it at the package's dist folder. */
-const WASM_DIR = join(import.meta.dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const env: TrainEnv = {
-  wasmPaths: {
-    'tfjs-backend-wasm.wasm': join(WASM_DIR, 'tfjs-backend-wasm.wasm'),
-    'tfjs-backend-wasm-simd.wasm': join(WASM_DIR, 'tfjs-backend-wasm-simd.wasm'),
-  },
-  softwareAdapter: false,
-};
-const running: RunControl = { cancelled: false, waitWhilePaused: () => Promise.resolve() };
+const env = NODE_TRAIN_ENV;
+const running = RUNNING;
 
-function cfg(target: string, model: TrainConfig['model'], over: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    datasetId: 'ds',
-    target,
-    task: 'auto',
-    model,
-    loss: 'auto',
+const cfg = (target: string, model: TrainConfig['model'], over: Partial<TrainConfig> = {}): TrainConfig =>
+  wasmConfig(target, model, {
     optimizer: { kind: 'adam', learningRate: 0.05 },
     batchSize: 32,
     epochs: 30,
-    earlyStopping: null,
-    classWeights: 'none',
-    seed: 7,
-    backend: 'wasm',
     ...over,
-  };
-}
+  });
 
 /** A run, and how long its evaluation took (from the 'evaluating' state to the end). */
 async function train(data: LoadedDataset, config: TrainConfig): Promise<TrainOutcome & { evalMs: number }> {
