@@ -37,7 +37,7 @@ test.describe('train: evaluation beyond accuracy', () => {
     await page.getByRole('link', { name: 'Train' }).click();
     const dataset = page.getByTestId('train-dataset');
     await dataset.selectOption(
-      (await dataset.locator('option', { hasText: 'breast_cancer' }).getAttribute('value')),
+      await dataset.locator('option', { hasText: 'breast_cancer' }).getAttribute('value'),
     );
     await page.getByTestId('train-model-kind').selectOption('logistic');
     await page.getByTestId('train-backend').selectOption('wasm');

@@ -1,4 +1,5 @@
 import { DataPage } from '../features/data/DataPage';
+import { DeployPage } from '../features/deploy/DeployPage';
 import { DevicePage } from '../features/device/DevicePage';
 import { LicensesPage } from '../features/licenses/LicensesPage';
 import { PreprocessPage } from '../features/preprocess/PreprocessPage';
@@ -19,6 +20,8 @@ function Page({ id }: { id: RouteId }) {
       return <PreprocessPage />;
     case 'train':
       return <TrainPage />;
+    case 'deploy':
+      return <DeployPage />;
     case 'licenses':
       return <LicensesPage />;
     default:

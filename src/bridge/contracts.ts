@@ -1,6 +1,7 @@
 import type { AudioThumb } from '../engine/data/audio';
 import type { DatasetMeta } from '../engine/data/dataset';
 import type { ImageThumb } from '../engine/data/images';
+import type { ModelMeta } from '../engine/deploy/inspect';
 import type { CapturedSet } from '../engine/data/ingest/capture';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnHistogram } from '../engine/data/histogram.ref';
@@ -144,6 +145,14 @@ export interface DataApi {
   /** The dataset as a file: CSV (formula cells neutralised) or JSON Lines. */
   exportDataset(id: string, format: 'csv' | 'jsonl'): Promise<Blob>;
   storageInfo(): Promise<StorageInfo>;
+  /** Imports an .onnx file: inspected (MODEL_REJECTED when unreadable or over 512 MiB), then stored. */
+  importModel(file: File): Promise<ModelMeta>;
+  /** Downloads an .onnx (https, or this site) and imports it as importModel does. */
+  importModelUrl(url: string): Promise<ModelMeta>;
+  /** Stored models, newest first. */
+  listModels(): Promise<ModelMeta[]>;
+  /** Deletes a model and its bytes; a missing id is not an error. */
+  deleteModel(id: string): Promise<void>;
 }
 
 /** The training worker's API (tfjs is loaded there only, on first use). One run at a time. */
@@ -165,4 +174,12 @@ export interface TrainApi {
   resumeRun(runId: string, onEvent: (e: TrainEvent) => void): Promise<RunRecord>;
   /** Deletes an interrupted run's checkpoint. */
   discardRun(runId: string): Promise<void>;
+  /** A stored run as an ONNX model (its dataset's fitted recipe folded in); see docs/onnx-contract.md. */
+  exportOnnx(runId: string): Promise<Uint8Array>;
+  /**
+   * The app's predictions of a stored run for every row of a dataset (the one it trained on, or the raw
+   * parent of a prepared one: the fitted recipe is applied first), predicted on WASM. CSV: row, label,
+   * p_<class>…; JSON: [{row, label, probabilities}].
+   */
+  predictions(runId: string, datasetId: string, format: 'csv' | 'json'): Promise<Blob>;
 }

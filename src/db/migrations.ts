@@ -30,6 +30,9 @@ export function upgrade(
     runs.createIndex('by-created', 'createdAt');
     db.createObjectStore('weights', { keyPath: 'runId' });
     db.createObjectStore('checkpoints', { keyPath: 'runId' });
+    const models = db.createObjectStore('models', { keyPath: 'id' });
+    models.createIndex('by-created', 'createdAt');
+    db.createObjectStore('modelBytes', { keyPath: 'modelId' });
   }
   // Next: `if (oldVersion < 3) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
 }

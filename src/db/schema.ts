@@ -1,5 +1,6 @@
 import type { DBSchema } from 'idb';
 import type { ColumnChunk, DatasetMeta } from '../engine/data/dataset';
+import type { ModelMeta } from '../engine/deploy/inspect';
 import type { RunRecord } from '../engine/train/run';
 import type { Checkpoint, WeightTensor } from '../engine/train/train';
 
@@ -40,6 +41,17 @@ export interface WorkbenchDB extends DBSchema {
     key: string;
     value: Checkpoint;
   };
+  /** Imported ONNX models (v2), newest first by createdAt; small records, so listing them stays cheap. */
+  models: {
+    key: string;
+    value: ModelMeta;
+    indexes: { 'by-created': number };
+  };
+  /** An imported model's .onnx bytes (v2), keyed by the model's id; written with its `models` record. */
+  modelBytes: {
+    key: string;
+    value: { readonly modelId: string; readonly data: Uint8Array };
+  };
   /** App settings and flags (e.g. that persistent storage was requested), keyed by name. */
   meta: {
     key: string;
@@ -48,7 +60,8 @@ export interface WorkbenchDB extends DBSchema {
 }
 
 /** Store names, for transactions that span several stores. */
-export type WorkbenchStore = 'datasets' | 'chunks' | 'meta' | 'runs' | 'weights' | 'checkpoints';
+export type WorkbenchStore =
+  'datasets' | 'chunks' | 'meta' | 'runs' | 'weights' | 'checkpoints' | 'models' | 'modelBytes';
 
 /** Key under `meta` recording that navigator.storage.persist() was asked once. */
 export const META_PERSIST_REQUESTED = 'persist-requested';

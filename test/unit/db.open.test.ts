@@ -35,10 +35,23 @@ describe('db: opening the workbench database', () => {
       'chunks',
       'datasets',
       'meta',
+      'modelBytes',
+      'models',
       'runs',
       'weights',
     ]);
-    const tx = db.transaction(['datasets', 'chunks', 'runs', 'weights', 'checkpoints']);
+    const tx = db.transaction([
+      'datasets',
+      'chunks',
+      'runs',
+      'weights',
+      'checkpoints',
+      'models',
+      'modelBytes',
+    ]);
+    expect(tx.objectStore('models').keyPath).toBe('id');
+    expect(Array.from(tx.objectStore('models').indexNames)).toEqual(['by-created']);
+    expect(tx.objectStore('modelBytes').keyPath).toBe('modelId');
     expect(tx.objectStore('checkpoints').keyPath).toBe('runId');
     expect(tx.objectStore('runs').keyPath).toBe('id');
     expect(Array.from(tx.objectStore('runs').indexNames)).toEqual(['by-created']);

@@ -2,9 +2,11 @@ import type { IDBPDatabase } from 'idb';
 import { newDatasetId } from '../../lib/ids';
 import type { DataApi, ImportProgress, RowCell } from '../../bridge/contracts';
 import { DatasetRepo } from '../../db/datasets.repo';
+import { ModelRepo } from '../../db/models.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { storageEstimate } from '../../db/storage';
 import { WorkbenchError } from '../../lib/errors';
+import { inspectOnnx, MAX_MODEL_BYTES, type ModelMeta } from '../deploy/inspect';
 import { audioThumb } from './audio';
 import type { ColumnChunk, DatasetMeta, ImageSource } from './dataset';
 import { download } from './download';
@@ -95,6 +97,21 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
     return exclusive(name, bytes, onProgress, (sink, opts) =>
       ingestPlanned(plan, decoder, sink, { ...opts, kind }),
     );
+  }
+
+  const models = db.then((d) => new ModelRepo(d));
+
+  /** Inspects (MODEL_REJECTED when unreadable) and stores an imported .onnx; nothing is stored on failure. */
+  async function addModel(name: string, blob: Blob, source: ModelMeta['source']): Promise<ModelMeta> {
+    if (blob.size > MAX_MODEL_BYTES) {
+      throw new WorkbenchError('MODEL_REJECTED', `${name} is larger than ${MAX_MODEL_BYTES / 2 ** 20} MiB`);
+    }
+    const data = new Uint8Array(await blob.arrayBuffer());
+    const inspection = inspectOnnx(data);
+    const id = `mdl-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const meta: ModelMeta = { id, name, bytes: data.byteLength, createdAt: Date.now(), source, inspection };
+    await (await models).putModel(meta, data);
+    return meta;
   }
 
   const reader = (r: DatasetRepo, id: string) => async (column: number, index: number) => {
@@ -201,6 +218,19 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
     async storageInfo() {
       const e = await storageEstimate();
       return { usage: e?.usage ?? null, quota: e?.quota ?? null };
+    },
+    importModel(file) {
+      return addModel(file.name, file, 'file');
+    },
+    async importModelUrl(url) {
+      const { name, blob } = await download(url);
+      return addModel(name, blob, 'url');
+    },
+    async listModels() {
+      return (await models).listModels();
+    },
+    async deleteModel(id) {
+      await (await models).deleteModel(id);
     },
   };
 }

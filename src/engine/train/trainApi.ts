@@ -6,6 +6,7 @@ import { RunRepo } from '../../db/runs.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { WorkbenchError } from '../../lib/errors';
 import { loadDataset } from '../preprocess/load';
+import { exportRunOnnx, exportRunPredictions } from './exportRun';
 import type { RunRecord, TrainEvent } from './run';
 import type { TrainConfig } from './spec';
 import type { Checkpoint, RunControl, TrainEnv, TrainModel } from './train';
@@ -148,6 +149,14 @@ export function createTrainApi(
     },
     async deleteRun(id) {
       await (await repos).runs.deleteRun(id);
+    },
+    async exportOnnx(runId) {
+      return exportRunOnnx(await repos, runId);
+    },
+    async predictions(runId, datasetId, format) {
+      // Predictions switch tfjs's backend, which a run in progress is using.
+      if (control !== null) throw new WorkbenchError('INVALID_INPUT', 'Predictions wait for the run to end');
+      return exportRunPredictions(await repos, env, runId, datasetId, format);
     },
   };
 }

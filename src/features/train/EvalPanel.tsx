@@ -4,6 +4,7 @@ import { Boundary } from './Boundary';
 import { Chart, type ChartData, type SeriesDef } from './Chart';
 import { Confusion } from './Confusion';
 import { Curves } from './Curves';
+import { ExportPanel } from './ExportPanel';
 import { BACKEND_LABELS, DASHED, PALETTE, modelSummary, num, pct } from './format';
 import { Importance } from './Importance';
 import { ThresholdSlider } from './ThresholdSlider';
@@ -50,6 +51,7 @@ export function EvalPanel({ record }: { record: RunRecord }) {
         <RegressionView e={e} />
       )}
       {e !== null && <Extras e={e} record={record} />}
+      <ExportPanel record={record} />
     </section>
   );
 }
