@@ -100,6 +100,7 @@ export function createDataApi(db: Promise<IDBPDatabase<WorkbenchDB>>): DataApi {
   }
 
   const models = db.then((d) => new ModelRepo(d));
+  models.catch(() => undefined); // each call that needs storage reports the failure itself
 
   /** Inspects (MODEL_REJECTED when unreadable) and stores an imported .onnx; nothing is stored on failure. */
   async function addModel(name: string, blob: Blob, source: ModelMeta['source']): Promise<ModelMeta> {

@@ -118,3 +118,9 @@ export interface RecipeRun {
   readonly splitStats: readonly SplitStats[];
   readonly wallMs: number;
 }
+
+/** Whether a dataset was written by a preprocessing recipe (its lineage then holds the fitted recipe). */
+export function hasFittedRecipe(meta: DatasetMeta | undefined): boolean {
+  const recipe = meta?.parent?.recipe as { version?: unknown; program?: unknown } | undefined;
+  return recipe?.version === 1 && recipe.program !== undefined;
+}

@@ -1,3 +1,4 @@
+import { saveBlob } from '../download';
 import { proxy, transfer } from 'comlink';
 import type { BackendChoice, ImportProgress } from '../../bridge/contracts';
 import { computeClient, dataClient } from '../../bridge/clients';
@@ -158,12 +159,7 @@ export async function setTarget(id: string, column: string | null): Promise<void
 }
 export async function exportDataset(id: string, name: string, format: 'csv' | 'jsonl'): Promise<void> {
   try {
-    const blob = await data().exportDataset(id, format);
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${name}.${format}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    saveBlob(await data().exportDataset(id, format), `${name}.${format}`);
   } catch (e) {
     fail(e);
   }

@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AppliedRecipeRun } from '../../bridge/contracts';
 import { computeClient } from '../../bridge/clients';
-import type { DatasetMeta } from '../../engine/data/dataset';
+import { hasFittedRecipe } from '../../engine/preprocess/fitted';
 import { toWorkbenchError, type SerializedError } from '../../lib/errors';
 import { dataStore } from '../../state/dataStore';
 import { applyWorkerEvent } from '../../state/gpuStore';
@@ -15,12 +15,6 @@ declare global {
     /** The last fitted recipe applied to another dataset, for the e2e tests. */
     __WORKBENCH_LAST_APPLIED__?: AppliedRecipeRun;
   }
-}
-
-/** Datasets written by a recipe carry its fitted form in their lineage. */
-function hasFittedRecipe(d: DatasetMeta): boolean {
-  const r = d.parent?.recipe as { version?: unknown; program?: unknown } | undefined;
-  return r?.version === 1 && r.program !== undefined;
 }
 
 /**

@@ -1,25 +1,11 @@
+import { hasFittedRecipe } from '../../engine/preprocess/fitted';
+import { saveBlob as save } from '../download';
 import { useId, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { trainClient } from '../../bridge/clients';
-import type { DatasetMeta } from '../../engine/data/dataset';
 import type { RunRecord } from '../../engine/train/run';
 import { toWorkbenchError } from '../../lib/errors';
 import { dataStore } from '../../state/dataStore';
-
-/** Saves a blob as a file, as the dataset export does (an object URL clicked, revoked later). */
-function save(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-/** Whether a dataset was written by a preprocessing recipe (its lineage holds the fitted recipe). */
-function isPrepared(meta: DatasetMeta | undefined): boolean {
-  const recipe = meta?.parent?.recipe as { version?: unknown; program?: unknown } | undefined;
-  return recipe?.version === 1 && recipe.program !== undefined;
-}
 
 /** A file name from a run name (characters file systems refuse replaced). */
 const fileName = (name: string): string => name.replace(/[\\/:*?"<>|]+/g, '_').trim() || 'model';
@@ -32,7 +18,7 @@ export function ExportPanel({ record }: { record: RunRecord }) {
     const trained = datasets.find((d) => d.id === record.datasetId);
     const out = [{ id: record.datasetId, label: `${record.datasetName} (trained on)` }];
     const parentId = trained?.parent?.datasetId;
-    if (isPrepared(trained) && parentId !== undefined) {
+    if (hasFittedRecipe(trained) && parentId !== undefined) {
       const parent = datasets.find((d) => d.id === parentId);
       if (parent !== undefined) out.push({ id: parent.id, label: `${parent.name} (raw, recipe applied)` });
     }
