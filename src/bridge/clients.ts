@@ -1,5 +1,5 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import type { ComputeApi, DataApi, TrainApi, WorkerEvent } from './contracts';
+import type { ComputeApi, DataApi, InferApi, TrainApi, WorkerEvent } from './contracts';
 import { installErrorTransfer } from './errorTransfer';
 
 /** Errors from workers and the GPU that nobody caught; the e2e harness fails any test that sees one. */
@@ -29,6 +29,7 @@ export function terminateWorkers(): void {
   compute = null;
   data = null;
   train = null;
+  infer = null;
 }
 
 /** The compute worker's client, started on first use. Events go to `onEvent`. */
@@ -93,4 +94,36 @@ export function trainClient(): Remote<TrainApi> {
   );
   train = wrap<TrainApi>(worker);
   return train;
+}
+
+let infer: { worker: Worker; api: Remote<InferApi> } | null = null;
+
+/** The inference worker's client (onnxruntime-web lives there), started on first use; disposable. */
+export function inferClient(): Remote<InferApi> {
+  if (infer !== null) return infer.api;
+  installErrorTransfer();
+  const worker = new Worker(new URL('../../workers/infer.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'infer',
+  });
+  workers.push(worker);
+  worker.addEventListener('error', (e) =>
+    reportHarnessError('infer-worker', e.message || 'worker failed to load'),
+  );
+  infer = { worker, api: wrap<InferApi>(worker) };
+  return infer.api;
+}
+
+/** Releases the inference session and terminates its worker; the next inferClient() starts a fresh one. */
+export async function releaseInferClient(): Promise<void> {
+  const cur = infer;
+  if (cur === null) return;
+  infer = null;
+  try {
+    await cur.api.release();
+  } finally {
+    cur.worker.terminate();
+    const i = workers.indexOf(cur.worker);
+    if (i >= 0) workers.splice(i, 1);
+  }
 }

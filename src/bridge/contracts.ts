@@ -2,6 +2,8 @@ import type { AudioThumb } from '../engine/data/audio';
 import type { DatasetMeta } from '../engine/data/dataset';
 import type { ImageThumb } from '../engine/data/images';
 import type { ModelMeta } from '../engine/deploy/inspect';
+import type { InferEpChoice, InferLoad, InferRun } from '../engine/infer/inferApi';
+import type { PlainTensor } from '../engine/infer/tensors';
 import type { CapturedSet } from '../engine/data/ingest/capture';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnHistogram } from '../engine/data/histogram.ref';
@@ -182,4 +184,20 @@ export interface TrainApi {
    * p_<class>…; JSON: [{row, label, probabilities}].
    */
   predictions(runId: string, datasetId: string, format: 'csv' | 'json'): Promise<Blob>;
+}
+
+/**
+ * The inference worker's API (onnxruntime-web lives there only). The worker is disposable: one model at a
+ * time; release() frees the session and the client terminates the worker (see releaseInferClient).
+ */
+export interface InferApi {
+  /**
+   * Loads a stored model into a session on WebGPU, WASM or 'auto' (WASM on a software adapter for a small
+   * model, else WebGPU); says which was used and why. Failures are MODEL_REJECTED with the runtime's message.
+   */
+  load(modelId: string, ep: InferEpChoice): Promise<InferLoad>;
+  /** Runs the loaded model; outputs come back as plain typed arrays with their dims. */
+  run(inputs: Readonly<Record<string, PlainTensor>>): Promise<InferRun>;
+  /** Frees the session (the worker stays until terminated). */
+  release(): Promise<void>;
 }

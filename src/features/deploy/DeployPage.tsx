@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
 import type { ModelMeta } from '../../engine/deploy/inspect';
 import { toWorkbenchError, USER_MESSAGES, type SerializedError } from '../../lib/errors';
+import { InferPanel } from './InferPanel';
 import { deleteModel, importModelFile, importModelUrl, listModels } from './actions';
 import { ModelInspector, type Pins } from './ModelInspector';
 import { ModelList } from './ModelList';
@@ -73,8 +74,8 @@ export function DeployPage() {
     <section aria-labelledby="deploy-title" data-testid="deploy-page">
       <h1 id="deploy-title">Deploy</h1>
       <p className="muted">
-        Import ONNX models and inspect what they expect. Running them (onnxruntime-web on WebGPU or WASM)
-        comes next.
+        Import ONNX models, inspect what they expect, and run them in a disposable worker with onnxruntime-web
+        on WebGPU or WASM.
       </p>
       <section aria-labelledby="model-import-title" className="panel">
         <h2 id="model-import-title">Import a model</h2>
@@ -123,6 +124,7 @@ export function DeployPage() {
       )}
       <ModelList models={models} selectedId={selectedId} onSelect={setSelectedId} onDelete={onDelete} />
       {selected !== null && <ModelInspector model={selected} pins={pins} onPin={onPin} />}
+      {selected !== null && <InferPanel key={selected.id} model={selected} pins={pins} />}
     </section>
   );
 }

@@ -1,0 +1,174 @@
+/**
+ * The inference worker's service: loads an imported model's bytes from IndexedDB into an onnxruntime-web
+ * session on WebGPU or WASM, runs it on plain tensors and releases it. onnxruntime-web is only ever loaded
+ * here (through `loadOrt`), so it stays out of the main bundle.
+ */
+import type { IDBPDatabase } from 'idb';
+import type * as OrtModule from 'onnxruntime-web';
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { ModelRepo } from '../../db/models.repo';
+import type { WorkbenchDB } from '../../db/schema';
+import { WorkbenchError } from '../../lib/errors';
+import { MAX_MODEL_BYTES } from '../deploy/inspect';
+import { elementCount, isInferElemType, type PlainTensor } from './tensors';
+
+export type InferEp = 'webgpu' | 'wasm';
+export type InferEpChoice = InferEp | 'auto';
+
+/** What `load` did: the execution provider that was used, why, and how long the session took to create. */
+export interface InferLoad {
+  readonly ep: InferEp;
+  readonly reason: string;
+  readonly loadMs: number;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+}
+
+export interface InferRun {
+  readonly ep: InferEp;
+  readonly outputs: Readonly<Record<string, PlainTensor>>;
+  readonly runMs: number;
+}
+
+/** The subset of onnxruntime-web the service needs (so tests can stub it). */
+export type Ort = typeof OrtModule;
+
+/** A model at most this big counts as "small": on a software adapter it runs faster on WASM. */
+export const SMALL_MODEL_BYTES = 64 * 2 ** 20;
+
+export interface AdapterFacts {
+  readonly available: boolean;
+  readonly software: boolean;
+}
+
+/** The auto choice: WASM without an adapter, or on a software adapter for a small model; else WebGPU. */
+export function chooseEp(
+  choice: InferEpChoice,
+  adapter: AdapterFacts,
+  modelBytes: number,
+): { ep: InferEp; reason: string } {
+  if (choice === 'webgpu') return { ep: 'webgpu', reason: 'WebGPU was requested.' };
+  if (choice === 'wasm') return { ep: 'wasm', reason: 'WASM was requested.' };
+  if (!adapter.available) return { ep: 'wasm', reason: 'auto: no WebGPU adapter here, so WASM.' };
+  if (adapter.software && modelBytes <= SMALL_MODEL_BYTES) {
+    return {
+      ep: 'wasm',
+      reason: 'auto: the WebGPU adapter is a software fallback and the model is small, so WASM is faster.',
+    };
+  }
+  return {
+    ep: 'webgpu',
+    reason: adapter.software ? 'auto: large model, so WebGPU.' : 'auto: a hardware WebGPU adapter.',
+  };
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export interface InferService {
+  load(modelId: string, ep: InferEpChoice): Promise<InferLoad>;
+  run(inputs: Readonly<Record<string, PlainTensor>>): Promise<InferRun>;
+  release(): Promise<void>;
+}
+
+export function createInferService(
+  db: Promise<IDBPDatabase<WorkbenchDB>>,
+  loadOrt: () => Promise<Ort>,
+  adapterFacts: () => Promise<AdapterFacts>,
+): InferService {
+  let session: InferenceSession | null = null;
+  let sessionEp: InferEp | null = null;
+  let ortP: Promise<Ort> | null = null;
+
+  const ort = (): Promise<Ort> => {
+    ortP ??= loadOrt().then((o) => {
+      // The threaded build would start its pthread workers from its own script URL, which is this bundled
+      // worker chunk here; one thread keeps it simple and CSP-safe.
+      o.env.wasm.numThreads = 1;
+      o.env.wasm.proxy = false;
+      return o;
+    });
+    return ortP;
+  };
+
+  const release = async (): Promise<void> => {
+    const s = session;
+    session = null;
+    sessionEp = null;
+    if (s !== null) await s.release().catch(() => undefined);
+  };
+
+  return {
+    async load(modelId, choice) {
+      await release();
+      const bytes = await new ModelRepo(await db).getBytes(modelId);
+      if (bytes === undefined) throw new WorkbenchError('MODEL_REJECTED', `Model ${modelId} is not stored.`);
+      if (bytes.byteLength > MAX_MODEL_BYTES) {
+        throw new WorkbenchError('MODEL_REJECTED', 'The model is larger than 512 MiB.');
+      }
+      const facts = choice === 'auto' ? await adapterFacts() : { available: true, software: false };
+      const { ep, reason } = chooseEp(choice, facts, bytes.byteLength);
+      const o = await ort();
+      const t0 = performance.now();
+      try {
+        session = await o.InferenceSession.create(bytes, {
+          executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
+          graphOptimizationLevel: 'all',
+        });
+      } catch (e) {
+        throw new WorkbenchError(
+          'MODEL_REJECTED',
+          `onnxruntime-web could not load the model on ${ep}: ${message(e)}`,
+        );
+      }
+      sessionEp = ep;
+      return {
+        ep,
+        reason,
+        loadMs: performance.now() - t0,
+        inputNames: [...session.inputNames],
+        outputNames: [...session.outputNames],
+      };
+    },
+
+    async run(inputs) {
+      if (session === null || sessionEp === null) {
+        throw new WorkbenchError('INVALID_INPUT', 'No model is loaded; call load() first.');
+      }
+      const o = await ort();
+      const feeds: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(inputs)) {
+        if (elementCount(t.dims) !== t.data.length) {
+          throw new WorkbenchError(
+            'INVALID_INPUT',
+            `Input “${name}” has ${t.data.length} values but its shape [${t.dims.join(', ')}] needs ${elementCount(t.dims)}.`,
+          );
+        }
+        feeds[name] = new o.Tensor(t.type, t.data, [...t.dims]);
+      }
+      const t0 = performance.now();
+      let results: InferenceSession.OnnxValueMapType;
+      try {
+        results = await session.run(feeds);
+      } catch (e) {
+        throw new WorkbenchError('MODEL_REJECTED', `onnxruntime-web failed to run the model: ${message(e)}`);
+      }
+      const outputs: Record<string, PlainTensor> = {};
+      for (const [name, value] of Object.entries(results)) {
+        const tensor = value;
+        const data = (await tensor.getData(true)) as PlainTensor['data'];
+        if (!isInferElemType(tensor.type)) {
+          throw new WorkbenchError(
+            'MODEL_REJECTED',
+            `Output “${name}” has type ${tensor.type}, not supported here.`,
+          );
+        }
+        outputs[name] = { type: tensor.type, dims: [...tensor.dims], data };
+      }
+      const runMs = performance.now() - t0;
+      for (const t of Object.values(feeds)) t.dispose();
+      return { ep: sessionEp, outputs, runMs };
+    },
+
+    release,
+  };
+}
