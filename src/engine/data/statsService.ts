@@ -1,7 +1,7 @@
 import type { BackendChoice, StatsRun } from '../../bridge/contracts';
 import { WorkbenchError, toWorkbenchError } from '../../lib/errors';
 import { newCounters } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/context';
+import { CPU_FALLBACK_CODES, type GpuContext } from '../gpu/context';
 import { PassTimer } from '../gpu/timing';
 import { columnStatsGpu } from './columnStats.gpu';
 import { columnStatsRef } from './columnStats.ref';
@@ -9,9 +9,6 @@ import { columnHistogramsGpu } from './histogram.gpu';
 import { columnHistogramsRef } from './histogram.ref';
 import type { ColumnStats } from './runningStat';
 import type { NumericTable } from './table';
-
-/** Codes after which 'auto' runs the job on the CPU instead of failing. */
-const FALLBACK_CODES = new Set(['GPU_UNAVAILABLE', 'GPU_DEVICE_LOST', 'GPU_LIMIT', 'GPU_OUT_OF_MEMORY']);
 
 /** Column statistics on the chosen backend; 'auto' falls back to the CPU reference and says why. */
 export async function computeColumnStats(
@@ -48,7 +45,7 @@ export async function computeColumnStats(
       };
     } catch (e) {
       const err = toWorkbenchError(e);
-      if (backend === 'webgpu' || !FALLBACK_CODES.has(err.code)) throw err;
+      if (backend === 'webgpu' || !CPU_FALLBACK_CODES.has(err.code)) throw err;
       return cpuRun(table, start, `${err.message} — computed on the CPU instead`);
     }
   }

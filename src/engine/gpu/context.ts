@@ -26,6 +26,14 @@ export interface GpuSession {
   readonly usage: DeviceUsage;
 }
 
+/** Error codes after which a job asked to run on 'auto' falls back to the CPU (and says why). */
+export const CPU_FALLBACK_CODES: ReadonlySet<string> = new Set([
+  'GPU_UNAVAILABLE',
+  'GPU_DEVICE_LOST',
+  'GPU_LIMIT',
+  'GPU_OUT_OF_MEMORY',
+]);
+
 /** Options for a GpuContext. */
 export interface GpuContextOptions {
   readonly onEvent?: (event: GpuEvent) => void;

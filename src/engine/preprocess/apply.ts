@@ -3,7 +3,7 @@ import type { ColumnMeta } from '../data/dataset';
 import { wordsPerColumn } from '../data/table';
 import type { FittedRecipe } from './fitted';
 import type { ImageBackend } from './imageProgram';
-import { present, type LoadedColumn, type LoadedDataset } from './load';
+import { countPresent, present, type LoadedColumn, type LoadedDataset } from './load';
 import type { PreprocessBackend, Program, WorkTable } from './program';
 import { isNumericType } from './validate';
 
@@ -98,12 +98,6 @@ export async function applyFittedRecipe(
     }
   }
   return result.map((c) => ({ ...c, meta: { ...c.meta, missing: rows - countPresent(c.validity, rows) } }));
-}
-
-function countPresent(validity: Uint32Array, rows: number): number {
-  let n = 0;
-  for (let r = 0; r < rows; r++) if (present(validity, r)) n++;
-  return n;
 }
 
 function workTable(

@@ -1,7 +1,7 @@
 import type { BackendChoice } from '../../bridge/contracts';
 import { WorkbenchError, toWorkbenchError } from '../../lib/errors';
 import type { DatasetMeta } from '../data/dataset';
-import type { GpuContext } from '../gpu/context';
+import { CPU_FALLBACK_CODES, type GpuContext } from '../gpu/context';
 import { newUsage, usageSince, type DeviceUsage } from '../gpu/instrument';
 import type { AdapterSummary } from '../gpu/probe';
 import { applyFittedRecipe } from './apply';
@@ -11,9 +11,6 @@ import { createGpuBackend } from './gpuBackend';
 import { createCpuImageBackend } from './imageCpu';
 import { createGpuImageBackend } from './imageGpu';
 import type { LoadedColumn, LoadedDataset } from './load';
-
-/** Codes after which 'auto' runs the CPU references instead of failing. */
-const FALLBACK_CODES = new Set(['GPU_UNAVAILABLE', 'GPU_DEVICE_LOST', 'GPU_LIMIT', 'GPU_OUT_OF_MEMORY']);
 
 /** A fitted recipe applied to other data, and where it ran. */
 export interface AppliedRecipe {
@@ -85,7 +82,7 @@ export async function applyRecipeOn(
     });
   } catch (e) {
     const err = toWorkbenchError(e);
-    if (backend === 'webgpu' || !FALLBACK_CODES.has(err.code)) throw err;
+    if (backend === 'webgpu' || !CPU_FALLBACK_CODES.has(err.code)) throw err;
     return cpu(`${err.message} — the CPU reference applied the recipe instead`);
   }
 }

@@ -69,6 +69,13 @@ export function present(validity: Uint32Array, r: number): boolean {
   return (((validity[r >>> 5] ?? 0) >>> (r & 31)) & 1) === 1;
 }
 
+/** How many of rows [0, rows) are present. */
+export function countPresent(validity: Uint32Array, rows: number): number {
+  let n = 0;
+  for (let r = 0; r < rows; r++) if (present(validity, r)) n++;
+  return n;
+}
+
 /** Source dictionaries with each constant-impute category appended when it is new. */
 export function extendedDictionaries(columns: readonly ColumnMeta[], recipe: Recipe): Map<string, string[]> {
   const out = new Map<string, string[]>();

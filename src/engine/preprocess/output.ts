@@ -1,7 +1,7 @@
 import type { ColumnMeta } from '../data/dataset';
 import { wordsPerColumn } from '../data/table';
 import type { Fit } from './fit';
-import { present, type LoadedColumn, type LoadedDataset } from './load';
+import { countPresent, present, type LoadedColumn, type LoadedDataset } from './load';
 import type { ProgramOutput } from './program';
 import type { SplitPlan } from './split';
 
@@ -24,12 +24,6 @@ export function permuteValidity(validity: Uint32Array, order: Int32Array): Uint3
   const out = new Uint32Array(wordsPerColumn(order.length));
   for (let i = 0; i < order.length; i++) if (present(validity, order[i]!)) out[i >>> 5]! |= 1 << (i & 31);
   return out;
-}
-
-function countMissing(validity: Uint32Array, rows: number): number {
-  let n = 0;
-  for (let r = 0; r < rows; r++) if (!present(validity, r)) n++;
-  return n;
 }
 
 /**
@@ -56,7 +50,7 @@ export function assembleOutput(
       const values = Float64Array.from(out.values.subarray(k * rows, (k + 1) * rows));
       const source = data.columns.find((c) => c.meta.name === slot.name)?.meta;
       const untouched = slot.ops.length === 0 && slot.col < numericInputs && source !== undefined;
-      const missing = countMissing(validity, rows);
+      const missing = rows - countPresent(validity, rows);
       const meta: ColumnMeta = untouched
         ? { ...source, missing }
         : { name: slot.name, type: slot.type, missing };
@@ -69,7 +63,7 @@ export function assembleOutput(
       codes.forEach((c, r) => {
         if (c >= 0 && c < slot.dictionary.length) validity[r >>> 5]! |= 1 << (r & 31);
       });
-      const missing = countMissing(validity, rows);
+      const missing = rows - countPresent(validity, rows);
       return {
         meta: { name: slot.name, type: 'categorical', missing, dictionary: slot.dictionary },
         data: codes,

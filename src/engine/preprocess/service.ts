@@ -1,6 +1,6 @@
 import type { BackendChoice } from '../../bridge/contracts';
 import { WorkbenchError, toWorkbenchError } from '../../lib/errors';
-import type { GpuContext } from '../gpu/context';
+import { CPU_FALLBACK_CODES, type GpuContext } from '../gpu/context';
 import { newUsage, usageSince, type DeviceUsage } from '../gpu/instrument';
 import type { AdapterSummary } from '../gpu/probe';
 import { createCpuBackend } from './cpuBackend';
@@ -23,9 +23,6 @@ import type { Recipe } from './recipe';
 import { noSplit, planSplit, type SplitPlan } from './split';
 import { splitStatsOf, summarize } from './summary';
 import { checkRecipe } from './validate';
-
-/** Codes after which 'auto' runs the CPU references instead of failing. */
-const FALLBACK_CODES = new Set(['GPU_UNAVAILABLE', 'GPU_DEVICE_LOST', 'GPU_LIMIT', 'GPU_OUT_OF_MEMORY']);
 
 /** A finished recipe run: what the UI is told, and the output columns for a snapshot. */
 export interface RecipeResult {
@@ -72,7 +69,7 @@ export async function runRecipeOn(
     return finish(prepared, done, { backend: 'webgpu', adapter, fallbackReason: null }, start);
   } catch (e) {
     const err = toWorkbenchError(e);
-    if (backend === 'webgpu' || !FALLBACK_CODES.has(err.code)) throw err;
+    if (backend === 'webgpu' || !CPU_FALLBACK_CODES.has(err.code)) throw err;
     return cpu(`${err.message} — the CPU reference ran the same recipe instead`);
   }
 }

@@ -1,7 +1,7 @@
 import { HISTOGRAM_BINS } from '../data/statsService';
 import { binOf, binParams, type ColumnHistogram } from '../data/histogram.ref';
 import type { ColumnSummary, SplitStats } from './fitted';
-import { present, type LoadedColumn } from './load';
+import { countPresent, present, type LoadedColumn } from './load';
 import { isNumericType } from './validate';
 
 interface Moments {
@@ -41,7 +41,11 @@ function histogramOf(col: LoadedColumn, rows: number, lo: number, hi: number): C
 /** Summaries for the before/after preview: moments and a histogram (numeric), top categories (categorical). */
 export function summarize(columns: readonly LoadedColumn[], rows: number): ColumnSummary[] {
   return columns.map((col) => {
-    const base = { name: col.meta.name, type: col.meta.type, missing: rows - countPresent(col, rows) };
+    const base = {
+      name: col.meta.name,
+      type: col.meta.type,
+      missing: rows - countPresent(col.validity, rows),
+    };
     if (isNumericType(col.meta.type)) {
       const m = momentsOf(col, 0, rows);
       const some = m.n > 0;
@@ -65,12 +69,6 @@ export function summarize(columns: readonly LoadedColumn[], rows: number): Colum
     const top = dict.map((value, i) => ({ value, count: counts[i] ?? 0 })).sort((a, b) => b.count - a.count);
     return { ...base, ...empty, topCategories: top.slice(0, 8) };
   });
-}
-
-function countPresent(col: LoadedColumn, rows: number): number {
-  let n = 0;
-  for (let r = 0; r < rows; r++) if (present(col.validity, r)) n++;
-  return n;
 }
 
 /** Mean, population std and missing count of each numeric output column within each split. */

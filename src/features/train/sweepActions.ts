@@ -1,4 +1,4 @@
-import { sweepConfigs } from '../../engine/train/sweep';
+import { paramOf, sweepConfigs } from '../../engine/train/sweep';
 import type { TrainConfig } from '../../engine/train/spec';
 import { toWorkbenchError } from '../../lib/errors';
 import { axesOf, sweepStore, type SweepRow } from '../../state/sweepStore';
@@ -19,21 +19,7 @@ export async function runSweep(base: TrainConfig): Promise<void> {
     sweepStore.setState({ error: toWorkbenchError(e).toJSON() });
     return;
   }
-  const values = (c: TrainConfig): number[] =>
-    axes.map((a) => {
-      switch (a.param) {
-        case 'learningRate':
-          return c.optimizer.learningRate;
-        case 'batchSize':
-          return c.batchSize;
-        case 'epochs':
-          return c.epochs;
-        case 'seed':
-          return c.seed;
-        case 'hiddenUnits':
-          return c.model.kind === 'mlp' ? (c.model.hidden[0]?.units ?? 0) : 0;
-      }
-    });
+  const values = (c: TrainConfig): number[] => axes.map((a) => paramOf(c, a.param) ?? 0);
   let rows: SweepRow[] = configs.map((c) => ({ values: values(c), record: null, status: 'waiting' }));
   sweepStore.setState({ rows, params: axes.map((a) => a.param), running: true, error: null });
   const set = (i: number, row: Partial<SweepRow>): void => {
