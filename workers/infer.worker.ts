@@ -19,4 +19,6 @@ async function adapterFacts(): Promise<{ available: boolean; software: boolean }
 }
 
 // onnxruntime-web (its WebGPU build, which also has the WASM EP) is loaded here only, on first load().
-expose(createInferService(db, () => import('onnxruntime-web/webgpu'), adapterFacts) satisfies InferApi);
+const core = createInferService(db, () => import('onnxruntime-web/webgpu'), adapterFacts);
+// Further services (batch, streaming, latency…) build on `core` and are spread in here.
+expose({ ...core } satisfies InferApi);

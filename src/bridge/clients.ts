@@ -1,6 +1,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { ComputeApi, DataApi, InferApi, TrainApi, WorkerEvent } from './contracts';
 import { installErrorTransfer } from './errorTransfer';
+import { WorkbenchError } from '../lib/errors';
 
 /** Errors from workers and the GPU that nobody caught; the e2e harness fails any test that sees one. */
 export interface HarnessError {
@@ -112,6 +113,66 @@ export function inferClient(): Remote<InferApi> {
   );
   infer = { worker, api: wrap<InferApi>(worker) };
   return infer.api;
+}
+
+/** Terminates the inference worker at once (a hung or crashed model); the next inferClient() starts afresh. */
+export function killInferClient(): void {
+  const cur = infer;
+  if (cur === null) return;
+  infer = null;
+  cur.worker.terminate();
+  const i = workers.indexOf(cur.worker);
+  if (i >= 0) workers.splice(i, 1);
+}
+
+/**
+ * One call on the inference worker under a watchdog. Untrusted models can hang inside onnxruntime (a
+ * synchronous WASM run cannot be interrupted from within its worker), so if the call has not settled within
+ * `timeoutMs` the worker is terminated and the call fails with MODEL_REJECTED. Long jobs call `alive()` (e.g.
+ * from their progress callback) to re-arm the watchdog. A crashed worker also fails the call, not hang it.
+ */
+export function inferCall<T>(
+  fn: (api: Remote<InferApi>, alive: () => void) => Promise<T>,
+  timeoutMs: number,
+  what = 'The model',
+): Promise<T> {
+  const api = inferClient();
+  const worker = infer?.worker;
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fail = (message: string): void => {
+      clearTimeout(timer);
+      worker?.removeEventListener('error', onError);
+      killInferClient();
+      reject(new WorkbenchError('MODEL_REJECTED', message));
+    };
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          fail(
+            `${what} did not finish within ${Math.round(timeoutMs / 1000)} s; the inference worker was stopped and a fresh one will start on the next run.`,
+          ),
+        timeoutMs,
+      );
+    };
+    const onError = (e: ErrorEvent): void =>
+      fail(`The inference worker crashed: ${e.message || 'unknown error'}.`);
+    worker?.addEventListener('error', onError);
+    arm();
+    fn(api, arm).then(
+      (v) => {
+        clearTimeout(timer);
+        worker?.removeEventListener('error', onError);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        worker?.removeEventListener('error', onError);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
 
 /** Releases the inference session and terminates its worker; the next inferClient() starts a fresh one. */

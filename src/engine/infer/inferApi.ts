@@ -22,6 +22,15 @@ export interface InferLoad {
   readonly loadMs: number;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /**
+   * Where onnxruntime placed the graph's nodes (on WebGPU only; it may put unsupported nodes on the CPU
+   * silently): nodes on WebGPU, all nodes, and the op types of those that are not. Null when unknown.
+   */
+  readonly placement?: {
+    readonly onWebgpu: number;
+    readonly total: number;
+    readonly cpuNodes: readonly string[];
+  } | null;
 }
 
 export interface InferRun {
