@@ -12,6 +12,7 @@ export default tseslint.config(
       'playwright-report',
       'bench/results',
       'src/engine/deploy/onnx/generated',
+      'src/engine/project/generated',
     ],
   },
   js.configs.recommended,

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { BatchPoint, EpochRecord, RunRecord, TrainEvent } from '../engine/train/run';
-import type { TrainConfig } from '../engine/train/spec';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../engine/train/spec';
 import type { InterruptedRun } from '../engine/train/train';
 import type { SerializedError } from '../lib/errors';
 
@@ -54,20 +54,7 @@ export interface TrainState {
 /** The live charts keep at most this many batch (and speed) points. */
 export const MAX_POINTS = 5000;
 
-export const DEFAULT_DRAFT: TrainConfig = {
-  datasetId: '',
-  target: '',
-  task: 'auto',
-  model: { kind: 'mlp', hidden: [{ units: 16, activation: 'relu' }] },
-  loss: 'auto',
-  optimizer: { kind: 'adam', learningRate: 0.01 },
-  batchSize: 32,
-  epochs: 30,
-  earlyStopping: { patience: 5 },
-  classWeights: 'none',
-  seed: 42,
-  backend: 'auto',
-};
+export const DEFAULT_DRAFT: TrainConfig = { ...TRAIN_DEFAULTS, datasetId: '', target: '' };
 
 export const IDLE_RUN: LiveRun = {
   status: 'idle',

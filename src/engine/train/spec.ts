@@ -77,3 +77,17 @@ export interface TrainConfig {
 
 /** Integer targets with at most this many distinct values are classification under task 'auto'. */
 export const MAX_AUTO_CLASSES = 20;
+
+/** The defaults of every training field (the Train page's draft and a project's train cell start here). */
+export const TRAIN_DEFAULTS: Omit<TrainConfig, 'datasetId' | 'target'> = {
+  task: 'auto',
+  model: { kind: 'mlp', hidden: [{ units: 16, activation: 'relu' }] },
+  loss: 'auto',
+  optimizer: { kind: 'adam', learningRate: 0.01 },
+  batchSize: 32,
+  epochs: 30,
+  earlyStopping: { patience: 5 },
+  classWeights: 'none',
+  seed: 42,
+  backend: 'auto',
+};
