@@ -1,10 +1,15 @@
 /** Plain tensors that cross the worker boundary (no onnxruntime types), and helpers to build them. */
 import { WorkbenchError } from '../../lib/errors';
 
-/** Element types the inference worker accepts and returns as plain typed arrays. */
-export type InferElemType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
+/** Numeric element types the inference worker accepts and returns as plain typed arrays. */
+export type NumericElemType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
 
-export type InferData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+/** Element types the inference worker accepts and returns (strings as a plain array, e.g. a class name). */
+export type InferElemType = NumericElemType | 'string';
+
+export type NumericData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+
+export type InferData = NumericData | string[];
 
 /** A tensor as plain data: element type, shape and a typed array in row-major order. */
 export interface PlainTensor {
@@ -21,6 +26,7 @@ export const INFER_ELEM_TYPES: readonly InferElemType[] = [
   'uint8',
   'int8',
   'bool',
+  'string',
 ];
 
 export function isInferElemType(t: string): t is InferElemType {
@@ -28,6 +34,8 @@ export function isInferElemType(t: string): t is InferElemType {
 }
 
 /** Builds a typed array of `type` from numbers (int64 via BigInt; bool as 0/1). */
+export function typedFromNumbers(type: NumericElemType, values: readonly number[]): NumericData;
+export function typedFromNumbers(type: InferElemType, values: readonly number[]): InferData;
 export function typedFromNumbers(type: InferElemType, values: readonly number[]): InferData {
   switch (type) {
     case 'float32':
@@ -44,6 +52,8 @@ export function typedFromNumbers(type: InferElemType, values: readonly number[])
       return Int8Array.from(values);
     case 'bool':
       return Uint8Array.from(values, (v) => (v ? 1 : 0));
+    case 'string':
+      return values.map(String);
   }
 }
 
@@ -56,6 +66,8 @@ export function flattenJson(name: string, value: unknown): { values: number[]; s
     if (depth === shape.length) {
       if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
       else if (typeof v === 'boolean') values.push(v ? 1 : 0);
+      else if (v === null)
+        values.push(NaN); // null = missing (NaN), as JSON cannot write NaN
       else throw new WorkbenchError('INVALID_INPUT', `Input “${name}” holds a value that is not a number.`);
       return;
     }
@@ -69,3 +81,22 @@ export function flattenJson(name: string, value: unknown): { values: number[]; s
 }
 
 export const elementCount = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
+/** The values of a tensor as numbers (int64 through Number; strings are not numbers: NaN). */
+export function numbersOf(data: InferData, limit = Infinity): number[] {
+  const n = Math.min(data.length, limit);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    out[i] = typeof v === 'string' ? NaN : Number(v);
+  }
+  return out;
+}
+
+/** Builds a nested JSON array of `values` in row-major order with shape `dims` (flat for rank ≤ 1). */
+export function nest(values: readonly unknown[], dims: readonly number[]): unknown {
+  if (dims.length <= 1) return [...values];
+  const [first, ...rest] = dims;
+  const step = elementCount(rest);
+  return Array.from({ length: first ?? 0 }, (_, i) => nest(values.slice(i * step, (i + 1) * step), rest));
+}
