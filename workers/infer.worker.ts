@@ -2,6 +2,7 @@ import { expose } from 'comlink';
 import type { InferApi } from '../src/bridge/contracts';
 import { installErrorTransfer } from '../src/bridge/errorTransfer';
 import { openWorkbenchDb } from '../src/db/open';
+import { createBatchService } from '../src/engine/infer/batch';
 import { createInferService } from '../src/engine/infer/inferApi';
 
 installErrorTransfer();
@@ -21,4 +22,4 @@ async function adapterFacts(): Promise<{ available: boolean; software: boolean }
 // onnxruntime-web (its WebGPU build, which also has the WASM EP) is loaded here only, on first load().
 const core = createInferService(db, () => import('onnxruntime-web/webgpu'), adapterFacts);
 // Further services (batch, streaming, latency…) build on `core` and are spread in here.
-expose({ ...core } satisfies InferApi);
+expose({ ...core, ...createBatchService(core, db) } satisfies InferApi);

@@ -4,6 +4,7 @@ import type { ImageThumb } from '../engine/data/images';
 import type { ModelMeta } from '../engine/deploy/inspect';
 import type { InferEpChoice, InferLoad, InferRun } from '../engine/infer/inferApi';
 import type { PlainTensor } from '../engine/infer/tensors';
+import type { BatchService } from '../engine/infer/batch';
 import type { CapturedSet } from '../engine/data/ingest/capture';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnHistogram } from '../engine/data/histogram.ref';
@@ -200,4 +201,10 @@ export interface InferApi {
   run(inputs: Readonly<Record<string, PlainTensor>>): Promise<InferRun>;
   /** Frees the session (the worker stays until terminated). */
   release(): Promise<void>;
+  /** Batch inference over a stored dataset, saved as a new dataset (src/engine/infer/batch.ts). */
+  batch: BatchService['batch'];
+  /** Stops the running batch after its current block; it fails CANCELLED and saves nothing. */
+  cancelBatch: BatchService['cancelBatch'];
+  /** What the workbench contract metadata of a stored model says (task, target, class names). */
+  contractInfo: BatchService['contractInfo'];
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
 import type { ModelMeta } from '../../engine/deploy/inspect';
 import { toWorkbenchError, USER_MESSAGES, type SerializedError } from '../../lib/errors';
+import { BatchPanel } from './BatchPanel';
 import { InferPanel } from './InferPanel';
 import { deleteModel, importModelFile, importModelUrl, listModels } from './actions';
 import { ModelInspector, type Pins } from './ModelInspector';
@@ -125,6 +126,7 @@ export function DeployPage() {
       <ModelList models={models} selectedId={selectedId} onSelect={setSelectedId} onDelete={onDelete} />
       {selected !== null && <ModelInspector model={selected} pins={pins} onPin={onPin} />}
       {selected !== null && <InferPanel key={selected.id} model={selected} pins={pins} />}
+      {selected !== null && <BatchPanel key={`batch-${selected.id}`} model={selected} />}
     </section>
   );
 }
