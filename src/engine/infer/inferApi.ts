@@ -10,6 +10,7 @@ import { ModelRepo } from '../../db/models.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { WorkbenchError } from '../../lib/errors';
 import { MAX_MODEL_BYTES } from '../deploy/inspect';
+import { parsePlacement, tapOrtLog, type OrtLogTap, type Placement } from './placement';
 import { elementCount, isInferElemType, type PlainTensor } from './tensors';
 
 export type InferEp = 'webgpu' | 'wasm';
@@ -26,11 +27,7 @@ export interface InferLoad {
    * Where onnxruntime placed the graph's nodes (on WebGPU only; it may put unsupported nodes on the CPU
    * silently): nodes on WebGPU, all nodes, and the op types of those that are not. Null when unknown.
    */
-  readonly placement?: {
-    readonly onWebgpu: number;
-    readonly total: number;
-    readonly cpuNodes: readonly string[];
-  } | null;
+  readonly placement?: Placement | null;
 }
 
 export interface InferRun {
@@ -83,13 +80,17 @@ export function createInferService(
   db: Promise<IDBPDatabase<WorkbenchDB>>,
   loadOrt: () => Promise<Ort>,
   adapterFacts: () => Promise<AdapterFacts>,
+  logTap: () => OrtLogTap = () => tapOrtLog(),
 ): InferService {
   let session: InferenceSession | null = null;
   let sessionEp: InferEp | null = null;
   let ortP: Promise<Ort> | null = null;
+  let tap: OrtLogTap | null = null;
 
   const ort = (): Promise<Ort> => {
     ortP ??= loadOrt().then((o) => {
+      // Before the WASM module starts (on the first session): it binds console.error then.
+      tap = logTap();
       // The threaded build would start its pthread workers from its own script URL, which is this bundled
       // worker chunk here; one thread keeps it simple and CSP-safe.
       o.env.wasm.numThreads = 1;
@@ -118,24 +119,38 @@ export function createInferService(
       const { ep, reason } = chooseEp(choice, facts, bytes.byteLength);
       const o = await ort();
       const t0 = performance.now();
-      try {
-        session = await o.InferenceSession.create(bytes, {
+      // On WebGPU the session logs verbosely, so that its node placements can be read from the log.
+      const create = (): Promise<InferenceSession> =>
+        o.InferenceSession.create(bytes, {
           executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
           graphOptimizationLevel: 'all',
+          ...(ep === 'webgpu' && tap !== null ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
         });
+      let placement: Placement | null = null;
+      let created: InferenceSession;
+      try {
+        if (ep === 'webgpu' && tap !== null) {
+          const { value, lines } = await tap.capture(create);
+          created = value;
+          placement = parsePlacement(lines);
+        } else {
+          created = await create();
+        }
       } catch (e) {
         throw new WorkbenchError(
           'MODEL_REJECTED',
           `onnxruntime-web could not load the model on ${ep}: ${message(e)}`,
         );
       }
+      session = created;
       sessionEp = ep;
       return {
         ep,
         reason,
         loadMs: performance.now() - t0,
-        inputNames: [...session.inputNames],
-        outputNames: [...session.outputNames],
+        inputNames: [...created.inputNames],
+        outputNames: [...created.outputNames],
+        placement,
       };
     },
 
@@ -155,26 +170,39 @@ export function createInferService(
         feeds[name] = new o.Tensor(t.type, t.data, [...t.dims]);
       }
       const t0 = performance.now();
-      let results: InferenceSession.OnnxValueMapType;
-      try {
-        results = await session.run(feeds);
-      } catch (e) {
-        throw new WorkbenchError('MODEL_REJECTED', `onnxruntime-web failed to run the model: ${message(e)}`);
-      }
       const outputs: Record<string, PlainTensor> = {};
-      for (const [name, value] of Object.entries(results)) {
-        const tensor = value;
-        const data = (await tensor.getData(true)) as PlainTensor['data'];
-        if (!isInferElemType(tensor.type)) {
+      try {
+        let results: InferenceSession.OnnxValueMapType;
+        try {
+          results = await session.run(feeds);
+        } catch (e) {
           throw new WorkbenchError(
             'MODEL_REJECTED',
-            `Output “${name}” has type ${tensor.type}, not supported here.`,
+            `onnxruntime-web failed to run the model: ${message(e)}`,
           );
         }
-        outputs[name] = { type: tensor.type, dims: [...tensor.dims], data };
+        for (const [name, tensor] of Object.entries(results)) {
+          if (!isInferElemType(tensor.type)) {
+            throw new WorkbenchError(
+              'MODEL_REJECTED',
+              `Output “${name}” has type ${tensor.type}, not supported here.`,
+            );
+          }
+          let data: PlainTensor['data'];
+          try {
+            data = (await tensor.getData(true)) as PlainTensor['data'];
+          } catch (e) {
+            throw new WorkbenchError(
+              'MODEL_REJECTED',
+              `onnxruntime-web could not read output “${name}”: ${message(e)}`,
+            );
+          }
+          outputs[name] = { type: tensor.type, dims: [...tensor.dims], data };
+        }
+      } finally {
+        for (const t of Object.values(feeds)) t.dispose();
       }
       const runMs = performance.now() - t0;
-      for (const t of Object.values(feeds)) t.dispose();
       return { ep: sessionEp, outputs, runMs };
     },
 
