@@ -4,6 +4,8 @@ import { installErrorTransfer } from '../src/bridge/errorTransfer';
 import { openWorkbenchDb } from '../src/db/open';
 import { createBatchService } from '../src/engine/infer/batch';
 import { createInferService } from '../src/engine/infer/inferApi';
+import { createLatencyService } from '../src/engine/infer/latencyService';
+import { createStreamService } from '../src/engine/infer/streamService';
 
 installErrorTransfer();
 const db = openWorkbenchDb();
@@ -22,4 +24,10 @@ async function adapterFacts(): Promise<{ available: boolean; software: boolean }
 // onnxruntime-web (its WebGPU build, which also has the WASM EP) is loaded here only, on first load().
 const core = createInferService(db, () => import('onnxruntime-web/webgpu'), adapterFacts);
 // Further services (batch, streaming, latency…) build on `core` and are spread in here.
-expose({ ...core, ...createBatchService(core, db) } satisfies InferApi);
+const loadOrt = () => import('onnxruntime-web/webgpu');
+expose({
+  ...core,
+  ...createBatchService(core, db),
+  ...createStreamService(core, db),
+  ...createLatencyService(core, db, loadOrt),
+} satisfies InferApi);

@@ -5,6 +5,8 @@ import type { ModelMeta } from '../engine/deploy/inspect';
 import type { InferEpChoice, InferLoad, InferRun } from '../engine/infer/inferApi';
 import type { PlainTensor } from '../engine/infer/tensors';
 import type { BatchService } from '../engine/infer/batch';
+import type { LatencyService } from '../engine/infer/latencyService';
+import type { StreamService } from '../engine/infer/streamService';
 import type { CapturedSet } from '../engine/data/ingest/capture';
 import type { IngestProgress } from '../engine/data/ingest/ingest';
 import type { ColumnHistogram } from '../engine/data/histogram.ref';
@@ -207,4 +209,14 @@ export interface InferApi {
   cancelBatch: BatchService['cancelBatch'];
   /** What the workbench contract metadata of a stored model says (task, target, class names). */
   contractInfo: BatchService['contractInfo'];
+  /** Streams one clip of an audio dataset through a stateful model, frame by frame (src/engine/infer/stream.ts). */
+  stream: StreamService['stream'];
+  /** Stops the running stream after its current frame; it resolves with what it has, `cancelled: true`. */
+  cancelStream: StreamService['cancelStream'];
+  /** Latency benchmark of a stored model per provider: load, first run, warm-ups, timed runs, p50/p95/p99. */
+  latency: LatencyService['latency'];
+  /** Bench hooks (npm run bench): a bare onnxruntime session in this worker, timed inside it. */
+  benchBareLoad: LatencyService['benchBareLoad'];
+  benchBareRun: LatencyService['benchBareRun'];
+  benchBareRelease: LatencyService['benchBareRelease'];
 }

@@ -3,6 +3,8 @@ import type { ModelMeta } from '../../engine/deploy/inspect';
 import { toWorkbenchError, USER_MESSAGES, type SerializedError } from '../../lib/errors';
 import { BatchPanel } from './BatchPanel';
 import { InferPanel } from './InferPanel';
+import { LatencyPanel } from './LatencyPanel';
+import { StreamPanel } from './StreamPanel';
 import { deleteModel, importModelFile, importModelUrl, listModels } from './actions';
 import { ModelInspector, type Pins } from './ModelInspector';
 import { ModelList } from './ModelList';
@@ -126,6 +128,8 @@ export function DeployPage() {
       <ModelList models={models} selectedId={selectedId} onSelect={setSelectedId} onDelete={onDelete} />
       {selected !== null && <ModelInspector model={selected} pins={pins} onPin={onPin} />}
       {selected !== null && <InferPanel key={selected.id} model={selected} pins={pins} />}
+      {selected !== null && <StreamPanel key={`stream-${selected.id}`} model={selected} />}
+      {selected !== null && <LatencyPanel key={`latency-${selected.id}`} model={selected} pins={pins} />}
       {selected !== null && <BatchPanel key={`batch-${selected.id}`} model={selected} />}
     </section>
   );
