@@ -1,5 +1,6 @@
 import { computeClient, reportHarnessError } from '../bridge/clients';
 import { bootData } from '../features/data/actions';
+import type { ProjectResults } from '../engine/project/results';
 import { toWorkbenchError } from '../lib/errors';
 import { applyWorkerEvent, setCapabilities } from '../state/gpuStore';
 
@@ -7,12 +8,16 @@ declare global {
   interface Window {
     /** Diagnostics for the test harness and bug reports: exercise the error paths on purpose. */
     __WORKBENCH_DEBUG__?: { injectBadDispatch(): Promise<void> };
+    /** The headless runner's entry (scripts/project.mjs): runs a project document, returns results.json. */
+    __workbenchRunProject?: (text: string) => Promise<ProjectResults>;
   }
 }
 
 /** Starts the app's work: probe the GPU in the worker, load the built-in sample, compute its statistics. */
 export async function boot(): Promise<void> {
   window.addEventListener('unhandledrejection', (e) => reportHarnessError('page', String(e.reason)));
+  window.__workbenchRunProject = async (text) =>
+    (await import('../features/project/headless')).runProjectHeadless(text);
   window.__WORKBENCH_DEBUG__ = {
     injectBadDispatch: () => computeClient(applyWorkerEvent).injectBadDispatch(),
   };

@@ -14,7 +14,7 @@ export const PROJECT_VERSION = 1;
 export type DatasetSource =
   /** A file next to the project file (headless runs, project files); forward slashes, no '..'. */
   | { readonly path: string; readonly sha256?: string }
-  /** A built-in sample of the app: 'iris', 'breast_cancer', 'mnist'. */
+  /** A built-in sample of the app: 'penguins', 'iris', 'breast_cancer', 'mnist'. */
   | { readonly sample: string }
   /** An https URL (or this site's own), fetched by the browser; the server must allow CORS. */
   | { readonly url: string; readonly sha256?: string }
@@ -101,11 +101,10 @@ export interface TrainCell extends CellBase {
   readonly exclude?: readonly string[];
 }
 
-/** Metrics of a train cell's model on one split (default 'test', else the last split the data has). */
+/** Metrics of a train cell's model on its test split (rows that never trained nor chose the best epoch). */
 export interface EvaluateCell extends CellBase {
   readonly kind: 'evaluate';
   readonly model: string;
-  readonly split?: 'train' | 'validation' | 'test';
 }
 
 /** Exports a train cell's model as ONNX and/or writes its predictions for a dataset cell's rows. */

@@ -164,3 +164,20 @@ export function predictedClasses(outputs: ArrayLike<number>, rows: number, units
   }
   return out;
 }
+
+/**
+ * Mean log loss of model outputs `out` (rows × units: class probabilities, or one sigmoid output for two
+ * classes) against class indices, probabilities clipped to [1e-15, 1 − 1e-15] as scikit-learn does.
+ */
+export function logLoss(actual: ArrayLike<number>, out: ArrayLike<number>, units: number): number {
+  const n = actual.length;
+  if (n === 0) return 0;
+  const clip = (p: number): number => Math.min(1 - 1e-15, Math.max(1e-15, p));
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = actual[i]!;
+    const p = units === 1 ? (a === 1 ? out[i]! : 1 - out[i]!) : out[i * units + a]!;
+    sum -= Math.log(clip(p));
+  }
+  return sum / n;
+}

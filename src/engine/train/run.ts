@@ -108,6 +108,8 @@ export interface ClassificationEval extends EvalExtras {
   readonly testRows: number;
   readonly accuracy: number;
   readonly macroF1: number;
+  /** Mean cross-entropy of the predicted probabilities (clipped to [1e-15, 1 − 1e-15]); absent on older runs. */
+  readonly logLoss?: number;
   readonly perClass: readonly ClassFigures[];
   /** Always predicting the most frequent training class. */
   readonly baseline: { readonly label: string; readonly accuracy: number };

@@ -3,7 +3,7 @@
  * Features and the split come from features.ts, tfjs work from ./tfjs (the only place that imports tfjs),
  * metrics from evaluate.ts. The test rows never train and never pick the best epoch (validation does).
  */
-import { classificationEval, predictedClasses, regressionEval } from './evaluate';
+import { classificationEval, logLoss, predictedClasses, regressionEval } from './evaluate';
 import { prepareFeatures, type PreparedFeatures, type Scale } from './features';
 import { evaluationExtras, type Predict } from './insights';
 import { referenceOf } from './reference';
@@ -173,9 +173,10 @@ export const trainModel: TrainModel = async (data, config, env, hooks) => {
             f.train.y,
             f.test.rows,
           );
+      const withLoss = regression ? base : { ...base, logLoss: logLoss(f.test.y, out, head.units) };
       // Curves, permutation importance and the decision boundary reach the model only through this.
       const run: Predict = (x, n) => predict(net, x, n, head.units);
-      evaluation = { ...base, ...(await evaluationExtras(f, out, head.units, run, config.seed)) };
+      evaluation = { ...withLoss, ...(await evaluationExtras(f, out, head.units, run, config.seed)) };
     } else if (rows.test === 0) notices.push('The split has no test rows: the model was not evaluated.');
     const record: RunRecord = {
       id: hooks.runId,
