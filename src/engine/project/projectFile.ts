@@ -233,7 +233,8 @@ function hasDeflateRawStream(): boolean {
   return streamSupport;
 }
 
-const streamCodec = (codec: Codec): boolean => (codec === 'auto' ? hasDeflateRawStream() : codec === 'stream');
+const streamCodec = (codec: Codec): boolean =>
+  codec === 'auto' ? hasDeflateRawStream() : codec === 'stream';
 
 /** A readable stream of the bytes in small chunks, so inflation can be stopped early. */
 function chunked(data: Uint8Array, size = 4096): ReadableStream<Uint8Array<ArrayBuffer>> {
