@@ -181,12 +181,12 @@ describe('infer: batch plan', () => {
     expect(Array.from(feeds.input!.data as Float32Array)).toEqual([NaN, 20, 3, NaN]);
   });
 
-  it('collects classifier outputs into row, label and p_<class> columns; other outputs flattened', () => {
+  it('collects classifier outputs into row, label and p_<class> columns (no label where p is NaN); other outputs flattened', () => {
     const c = new OutputCollector();
     c.add(
       {
         probabilities: { type: 'float32', dims: [2, 2], data: Float32Array.of(0.25, 0.75, NaN, NaN) },
-        class: { type: 'string', dims: [2], data: ['yes', ''] },
+        class: { type: 'string', dims: [2], data: ['yes', 'no'] },
       },
       2,
     );

@@ -213,6 +213,8 @@ export class OutputCollector {
       const dictionary = [...names];
       const codes = new Int32Array(rows).fill(-1);
       for (let r = 0; r < rows; r++) {
+        // A row whose probabilities are not finite (an input missing) has no label either.
+        if (probs.values.slice(r * k, (r + 1) * k).some((p) => !Number.isFinite(p))) continue;
         const v = cls !== undefined ? cls.values[r] : names[Number(label!.values[r])];
         if (typeof v !== 'string' || v === '') continue;
         let code = dictionary.indexOf(v);
