@@ -167,7 +167,11 @@ export function createInferService(
             `Input “${name}” has ${t.data.length} values but its shape [${t.dims.join(', ')}] needs ${elementCount(t.dims)}.`,
           );
         }
-        feeds[name] = new o.Tensor(t.type, t.data, [...t.dims]);
+        try {
+          feeds[name] = new o.Tensor(t.type, t.data, [...t.dims]);
+        } catch (e) {
+          throw new WorkbenchError('INVALID_INPUT', `Input “${name}” is not a valid tensor: ${message(e)}`);
+        }
       }
       const t0 = performance.now();
       const outputs: Record<string, PlainTensor> = {};

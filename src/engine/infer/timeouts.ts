@@ -23,7 +23,7 @@ declare global {
 /** The watchdog limit for a call of this kind; the test override wins only when it is set. */
 export function timeoutFor(kind: InferCallKind): number {
   const override = typeof window === 'undefined' ? undefined : window.__WORKBENCH_INFER_TIMEOUT_MS__;
-  const ms = typeof override === 'object' ? override[kind] : override;
+  const ms = typeof override === 'number' ? override : override?.[kind];
   if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) return ms;
   return kind === 'load' ? LOAD_TIMEOUT_MS : RUN_TIMEOUT_MS;
 }
