@@ -153,7 +153,7 @@ export async function encodeProjectLink(
     const sources = new Map<string, DatasetSource>();
     for (const c of choices) sources.set(c.cellId, inlined.has(c.cellId) ? c.inline! : c.byHash);
     const linkProject = withSources(project, sources);
-    loadProject(JSON.parse(JSON.stringify(linkProject)) as unknown);
+    refuseCredentials(loadProject(JSON.parse(JSON.stringify(linkProject)) as unknown));
     const fragment = await fragmentOf(linkProject, opts.codec);
     if (fragment.length <= budget) {
       const byHash = choices
@@ -207,7 +207,36 @@ export async function decodeProjectLink(link: string, opts: DecodeOptions = {}):
   } catch {
     throw new WorkbenchError('PARSE_ERROR', 'The link is damaged: its content is not UTF-8 text.');
   }
-  return parseProjectText(text);
+  return refuseCredentials(parseProjectText(text));
+}
+
+/** URLs a project fetches: dataset sources and infer models. */
+function urlsOf(project: Project): { cell: string; url: string }[] {
+  const out: { cell: string; url: string }[] = [];
+  for (const c of project.cells) {
+    if (c.kind === 'dataset' && 'url' in c.source) out.push({ cell: c.id, url: c.source.url });
+    if (c.kind === 'infer' && 'url' in c.model) out.push({ cell: c.id, url: c.model.url });
+  }
+  return out;
+}
+
+/** A link carries no credentials: a URL with a user name or password (https://user:token@host) is refused. */
+function refuseCredentials(project: Project): Project {
+  for (const { cell, url } of urlsOf(project)) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url, 'https://workbench.invalid/');
+    } catch {
+      // The schema's pattern already admits only https:// and site paths; an unparsable one fails its fetch.
+    }
+    if (parsed !== null && (parsed.username !== '' || parsed.password !== '')) {
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Cell “${cell}” has a URL with a user name or password; share links never carry credentials.`,
+      );
+    }
+  }
+  return project;
 }
 
 /** The datasets a decoded link asks its recipient for. */
