@@ -34,5 +34,9 @@ export function upgrade(
     models.createIndex('by-created', 'createdAt');
     db.createObjectStore('modelBytes', { keyPath: 'modelId' });
   }
-  // Next: `if (oldVersion < 3) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
+  if (oldVersion < 3) {
+    const projects = db.createObjectStore('projects', { keyPath: 'id' });
+    projects.createIndex('by-updated', 'updatedAt');
+  }
+  // Next: `if (oldVersion < 4) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
 }

@@ -3,12 +3,13 @@ import type { ColumnChunk, DatasetMeta } from '../engine/data/dataset';
 import type { ModelMeta } from '../engine/deploy/inspect';
 import type { RunRecord } from '../engine/train/run';
 import type { Checkpoint, WeightTensor } from '../engine/train/train';
+import type { ProjectRecord } from './projects.repo';
 
 /** Name of the workbench's IndexedDB database. */
 export const DB_NAME = 'workbench';
 
 /** Current schema version; bump it and add an `if (oldVersion < N)` step in migrations.ts. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Key of a chunk: [datasetId, column, index], so one dataset's chunks sort together, column by column. */
 export type ChunkKey = [datasetId: string, column: number, index: number];
@@ -52,6 +53,12 @@ export interface WorkbenchDB extends DBSchema {
     key: string;
     value: { readonly modelId: string; readonly data: Uint8Array };
   };
+  /** Notebook projects (v3): the document, the cells' drafts and last results, attached files. */
+  projects: {
+    key: string;
+    value: ProjectRecord;
+    indexes: { 'by-updated': number };
+  };
   /** App settings and flags (e.g. that persistent storage was requested), keyed by name. */
   meta: {
     key: string;
@@ -61,7 +68,7 @@ export interface WorkbenchDB extends DBSchema {
 
 /** Store names, for transactions that span several stores. */
 export type WorkbenchStore =
-  'datasets' | 'chunks' | 'meta' | 'runs' | 'weights' | 'checkpoints' | 'models' | 'modelBytes';
+  'datasets' | 'chunks' | 'meta' | 'runs' | 'weights' | 'checkpoints' | 'models' | 'modelBytes' | 'projects';
 
 /** Key under `meta` recording that navigator.storage.persist() was asked once. */
 export const META_PERSIST_REQUESTED = 'persist-requested';

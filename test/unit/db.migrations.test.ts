@@ -92,3 +92,59 @@ describe('db: migrations from released versions', () => {
     fresh.close();
   });
 });
+
+const V2 = JSON.parse(
+  readFileSync(new URL('../fixtures/db/workbench-v2.json', import.meta.url), 'utf8'),
+) as DbDump;
+
+describe('db: migrations from the released version 2', () => {
+  it('the v2 fixture is a version-2 database with a ready and a crashed import and a run', () => {
+    expect(V2.version).toBe(2);
+    const metas = V2.stores['datasets']!.records.map((r) => decodeValue(r.value) as DatasetMeta);
+    expect(metas.map((m) => [m.id, m.status])).toEqual([
+      ['ds-v1-crashed', 'importing'],
+      ['ds-v1-ready', 'ready'],
+    ]);
+    expect(V2.stores['runs']!.records).toHaveLength(1);
+    expect(V2.stores['projects']).toBeUndefined();
+  });
+
+  it('opens the v2 fixture and reads its dataset, run and weights back exactly', async () => {
+    const { db, repo } = await openFixture(V2);
+    expect(db.version).toBe(DB_VERSION);
+    const [meta] = await repo.listDatasets();
+    expect(meta).toEqual(V2.stores['datasets']!.records.map((r) => decodeValue(r.value)).at(1));
+    const x = await repo.readColumn(meta!.id, 0);
+    expect(x[0]?.data[0]).toBe(0.1 + 0.2);
+    expect(await db.getAll('runs')).toEqual(V2.stores['runs']!.records.map((r) => decodeValue(r.value)));
+    expect((await db.get('weights', 'run-v2'))?.tensors[0]?.data).toEqual(new Float64Array([0.25, -0.5]));
+    expect(await db.count('projects')).toBe(0);
+    db.close();
+  });
+
+  it('sweeps the crashed import found in the v2 fixture and keeps the ready one', async () => {
+    const { db, repo } = await openFixture(V2);
+    expect(await repo.sweepIncomplete()).toEqual(['ds-v1-crashed']);
+    expect(await db.countFromIndex('chunks', 'by-dataset', 'ds-v1-ready')).toBe(8);
+    db.close();
+  });
+
+  it('keeps the v2 fixture’s persist-requested flag, so persist() is not asked again', async () => {
+    const { db } = await openFixture(V2);
+    const storage = { persist: vi.fn(() => Promise.resolve(true)), persisted: () => Promise.resolve(true) };
+    expect(await ensurePersistenceRequested(db, storage)).toBe('granted');
+    expect(storage.persist).not.toHaveBeenCalled();
+    db.close();
+  });
+
+  it('upgrading the v2 fixture gives the same schema as a fresh install', async () => {
+    const { db } = await openFixture(V2);
+    const fresh = await openWorkbenchDb({ factory: new IDBFactory() });
+    const [upgraded, installed] = await Promise.all([dumpDb(unwrap(db)), dumpDb(unwrap(fresh))]);
+    expect(upgraded.version).toBe(installed.version);
+    expect(schemaOf(upgraded)).toEqual(schemaOf(installed));
+    expect(Object.keys(schemaOf(upgraded))).toContain('projects');
+    db.close();
+    fresh.close();
+  });
+});

@@ -37,6 +37,7 @@ describe('db: opening the workbench database', () => {
       'meta',
       'modelBytes',
       'models',
+      'projects',
       'runs',
       'weights',
     ]);
