@@ -40,7 +40,8 @@ export function TensorEditor({
     file
       .arrayBuffer()
       .then((buf) => {
-        setText((cur) => mergeInputFile(model, file.name, new Uint8Array(buf), target, cur));
+        // Merged outside a state updater: a file that cannot be read throws here, into onError.
+        setText(mergeInputFile(model, file.name, new Uint8Array(buf), target, text));
         setFileNote(
           `${file.name} read${file.name.toLowerCase().endsWith('.npy') ? ` into “${target}”` : ''}.`,
         );
