@@ -13,6 +13,7 @@ export function generateValidatorSource() {
     strictRequired: false,
     allowUnionTypes: true,
     unicode: false,
+    logger: false,
     code: { source: true, esm: true, lines: false },
   });
   const validate = ajv.compile(schema);

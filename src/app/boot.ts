@@ -16,8 +16,13 @@ declare global {
 /** Starts the app's work: probe the GPU in the worker, load the built-in sample, compute its statistics. */
 export async function boot(): Promise<void> {
   window.addEventListener('unhandledrejection', (e) => reportHarnessError('page', String(e.reason)));
-  window.__workbenchRunProject = async (text) =>
-    (await import('../features/project/headless')).runProjectHeadless(text);
+  let booted: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (booted = resolve));
+  // A headless run starts after the boot's own work (the sample import) so the two never race.
+  window.__workbenchRunProject = async (text) => {
+    await ready;
+    return (await import('../features/project/headless')).runProjectHeadless(text);
+  };
   window.__WORKBENCH_DEBUG__ = {
     injectBadDispatch: () => computeClient(applyWorkerEvent).injectBadDispatch(),
   };
@@ -26,5 +31,9 @@ export async function boot(): Promise<void> {
   } catch (e) {
     setCapabilities({ available: false, reason: toWorkbenchError(e).message });
   }
-  await bootData();
+  try {
+    await bootData();
+  } finally {
+    booted();
+  }
 }

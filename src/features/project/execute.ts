@@ -141,6 +141,12 @@ async function runCell(cell: Cell, p: Produced, io: ProjectIo): Promise<Outcome>
     }
     case 'train': {
       const input = datasetOf(p, cell.input);
+      if (!input.columns.some((c) => c.name === cell.target)) {
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `The target “${cell.target}” is not a column of “${cell.input}” (its columns: ${input.columns.map((c) => c.name).join(', ')}).`,
+        );
+      }
       const record = await trainClient().start(trainConfigOf(cell, input.id), noProgress);
       if (record.status === 'failed' || record.status === 'cancelled') {
         throw new WorkbenchError('INTERNAL', `Training ${record.status}.`, record.notices);
@@ -168,7 +174,10 @@ async function runCell(cell: Cell, p: Produced, io: ProjectIo): Promise<Outcome>
       const record = runOf(p, cell.model);
       if (cell.onnx !== undefined) {
         const bytes = await trainClient().exportOnnx(record.id);
-        await io.writeArtifact(cell.onnx, new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }));
+        await io.writeArtifact(
+          cell.onnx,
+          new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }),
+        );
         out.artifacts.push(cell.onnx);
         out.metrics['onnx_bytes'] = bytes.byteLength;
       }
