@@ -1,5 +1,6 @@
 import { columnStatsCase } from './cases/columnStats';
 import { importBigWorkerCase } from './cases/importBigWorker';
+import { inferAppPageWasmCase, inferAppPageWebgpuCase, inferOverheadOnce } from './cases/infer';
 import { ingestCsvCase } from './cases/ingestCsv';
 import { recipeCountsOnce, recipeCpuCase, recipeTfjsCase } from './cases/recipe';
 import {
@@ -25,13 +26,20 @@ export const CASES: readonly AnyBenchCase[] = [
   trainFitCpuCase,
   trainOursWasmCase,
   trainOursWebgpuCase,
+  inferAppPageWasmCase,
+  inferAppPageWebgpuCase,
 ];
 
 /**
  * One-off measurements (`defineOnce`), run once after the rows and printed under the table: jobs too big
  * to repeat A/B, reported as named figures.
  */
-export const ONCE: readonly OnceCase[] = [importBigWorkerCase, recipeCountsOnce, trainRatesOnce];
+export const ONCE: readonly OnceCase[] = [
+  importBigWorkerCase,
+  recipeCountsOnce,
+  trainRatesOnce,
+  inferOverheadOnce,
+];
 
 /** What `?cases=` selected. */
 export interface Selection {
