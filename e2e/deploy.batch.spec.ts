@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { MISSING } from '../src/engine/data/ingest/cells';
 import { onnx } from '../src/engine/deploy/onnx/generated/onnx.js';
 import type { RunRecord } from '../src/engine/train/run';
 import { expect, test } from './fixtures/harness';
+import { matmulModel } from './fixtures/onnxModels';
 
 /** The batch predictions must equal the app's own predictions file within this (absolute, per probability). */
 const TOLERANCE = 1e-4;
@@ -207,5 +209,75 @@ test.describe('deploy: batch inference over a stored dataset', () => {
     });
     await expect(page.getByTestId('batch-result')).toHaveCount(0);
     expect(await storedDatasets(page)).toEqual(before);
+  });
+
+  test('one [N, F] input takes the numeric columns in order: y = x · V on every penguins row (WebGPU); a wrong F names the columns', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('stats-run')).toHaveAttribute('data-backend', 'webgpu');
+    const numeric = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'year'];
+    const v = [0.5, -1, 0.25, 2, -0.125, 0.01, 0.002, -0.001, 0.001, 0.0005];
+
+    // F = 4 against five numeric columns: refused before anything runs, naming them.
+    await page.goto('/#/deploy');
+    await page.getByTestId('model-file').setInputFiles({
+      name: 'f4.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: matmulModel(4, 2, v.slice(0, 8)),
+    });
+    await expect(page.getByTestId('batch-panel')).toBeVisible();
+    await page.getByTestId('batch-start').click();
+    await expect(page.getByTestId('batch-error')).toHaveAttribute('data-code', 'INVALID_INPUT', {
+      timeout: 60_000,
+    });
+    await expect(page.getByTestId('batch-error')).toContainText(
+      `takes 4 values per row, but “penguins” has 5 numeric column(s) besides the target (${numeric.map((n) => `“${n}”`).join(', ')})`,
+    );
+
+    await page
+      .getByTestId('model-file')
+      .setInputFiles({ name: 'f5.onnx', mimeType: 'application/octet-stream', buffer: matmulModel(5, 2, v) });
+    await expect(page.getByTestId('model-list')).toContainText('f5.onnx');
+    await page.getByTestId('batch-ep').selectOption('webgpu');
+    await page.getByTestId('batch-block').fill('100');
+    await page.getByTestId('batch-start').click();
+    const result = page.getByTestId('batch-result');
+    await expect(result.or(page.getByTestId('batch-error'))).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('batch-error')).toHaveCount(0);
+    await expect(result).toHaveAttribute('data-ep', 'webgpu');
+    await expect(result).toContainText(`x ← ${numeric.join(', ')}`);
+    await expect(result).toContainText('344 rows in 4 run(s)');
+    const ours = parseCsv((await downloadOf(page, 'batch-download')).bytes);
+    expect(ours.fields).toEqual(['row', 'y_0', 'y_1']);
+    const raw = Papa.parse<Row>(
+      readFileSync(join(import.meta.dirname, '../public/samples/penguins.csv'), 'utf8'),
+      {
+        header: true,
+        skipEmptyLines: true,
+      },
+    ).data;
+    expect(ours.rows).toHaveLength(raw.length);
+    let worst = 0;
+    let complete = 0;
+    ours.rows.forEach((r, i) => {
+      const x = numeric.map((n) => raw[i]![n] ?? '');
+      if (x.some((c) => MISSING.has(c.trim()))) return; // NaN in: not compared (WebGPU may drop NaN)
+      complete++;
+      for (let j = 0; j < 2; j++) {
+        const want = x.reduce((s, c, k) => s + Math.fround(Number(c)) * v[k * 2 + j]!, 0);
+        const got = Number(r[`y_${j}`]);
+        expect(r[`y_${j}`] !== '' && Number.isFinite(got), `row ${i} y_${j}`).toBe(true);
+        worst = Math.max(worst, Math.abs(got - want) / Math.max(1, Math.abs(want)));
+      }
+    });
+    console.log(
+      `[N, 5] batch on WebGPU: ${complete} complete rows, max relative |Δ| ${worst.toExponential(2)}`,
+    );
+    expect(complete).toBe(342);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    const axe = await new AxeBuilder({ page }).include('[data-testid="batch-panel"]').analyze();
+    const serious = axe.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    expect(serious.map((x) => `${x.id}: ${x.help} (${x.nodes.length})`)).toEqual([]);
   });
 });

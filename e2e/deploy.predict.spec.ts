@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { attr, DT, GraphBuilder, valueInfo } from '../src/engine/deploy/onnx/graph';
-import { onnx } from '../src/engine/deploy/onnx/generated/onnx.js';
+import { encode, matmulModel } from './fixtures/onnxModels';
 import { npy } from '../test/support/npy';
 import { expect, test } from './fixtures/harness';
 
@@ -42,30 +43,6 @@ function classifierModel(): Buffer {
     ],
     { 'workbench.contract': '1', 'workbench.classes': JSON.stringify(CLASSES) },
   );
-}
-
-/** One [N, 4] float input → y = x · V ([N, 2]). */
-function vectorModel(): Buffer {
-  const g = new GraphBuilder();
-  g.reserve('x');
-  g.op('MatMul', ['x', g.floats('V', [4, 2], V)], { as: 'y' });
-  return encode(g, [valueInfo('x', DT.float, ['batch', 4])], [valueInfo('y', DT.float, ['batch', 2])], {});
-}
-
-function encode(
-  g: GraphBuilder,
-  input: onnx.ValueInfoProto.$Properties[],
-  output: onnx.ValueInfoProto.$Properties[],
-  meta: Record<string, string>,
-): Buffer {
-  const model: onnx.ModelProto.$Properties = {
-    irVersion: 9,
-    opsetImport: [{ domain: '', version: 19 }],
-    producerName: 'e2e',
-    graph: { name: 'g', node: g.nodes, initializer: g.initializers, input, output },
-    metadataProps: Object.entries(meta).map(([key, value]) => ({ key, value })),
-  };
-  return Buffer.from(onnx.ModelProto.encode(model).finish());
 }
 
 /** The classifier's probabilities, computed here in float64. */
@@ -162,10 +139,13 @@ test.describe('deploy: single prediction and tensor inputs', () => {
     await waitOutputs(page, 'wasm');
     const missing = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-p')));
     expect(missing).toEqual(['NaN', 'NaN', 'NaN']);
+    const axe = await new AxeBuilder({ page }).include('[data-testid="infer-panel"]').analyze();
+    const serious = axe.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    expect(serious.map((x) => `${x.id}: ${x.help} (${x.nodes.length})`)).toEqual([]);
   });
 
   test('a single [N, 4] input gets four numbered fields; y matches x · V on WASM', async ({ page }) => {
-    await importModel(page, 'vector.onnx', vectorModel());
+    await importModel(page, 'vector.onnx', matmulModel(4, 2, V));
     await expect(page.getByTestId('predict-form')).toHaveAttribute('data-kind', 'vector');
     const x = [0.5, -1, 2, 0.25];
     for (const [i, v] of x.entries()) await page.getByTestId(`predict-field-x[${i}]`).fill(String(v));
