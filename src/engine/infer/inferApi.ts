@@ -70,8 +70,18 @@ export function chooseEp(
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+export interface InferLoadOptions {
+  /**
+   * Learn where onnxruntime placed the nodes (WebGPU only; default true). It needs a verbose session log, and
+   * onnxruntime's WebGPU EP then writes a log line per kernel on every run (kept off the console, not free:
+   * ≈ 11 ms of a ≈ 175 ms Silero VAD run on SwiftShader, measured once on a busy machine), so latency
+   * measurements pass false.
+   */
+  readonly placement?: boolean;
+}
+
 export interface InferService {
-  load(modelId: string, ep: InferEpChoice): Promise<InferLoad>;
+  load(modelId: string, ep: InferEpChoice, options?: InferLoadOptions): Promise<InferLoad>;
   run(inputs: Readonly<Record<string, PlainTensor>>): Promise<InferRun>;
   release(): Promise<void>;
 }
@@ -108,7 +118,7 @@ export function createInferService(
   };
 
   return {
-    async load(modelId, choice) {
+    async load(modelId, choice, options = {}) {
       await release();
       const bytes = await new ModelRepo(await db).getBytes(modelId);
       if (bytes === undefined) throw new WorkbenchError('MODEL_REJECTED', `Model ${modelId} is not stored.`);
@@ -120,16 +130,17 @@ export function createInferService(
       const o = await ort();
       const t0 = performance.now();
       // On WebGPU the session logs verbosely, so that its node placements can be read from the log.
+      const verbose = ep === 'webgpu' && tap !== null && options.placement !== false;
       const create = (): Promise<InferenceSession> =>
         o.InferenceSession.create(bytes, {
           executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
           graphOptimizationLevel: 'all',
-          ...(ep === 'webgpu' && tap !== null ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
+          ...(verbose ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
         });
       let placement: Placement | null = null;
       let created: InferenceSession;
       try {
-        if (ep === 'webgpu' && tap !== null) {
+        if (verbose && tap !== null) {
           const { value, lines } = await tap.capture(create);
           created = value;
           placement = parsePlacement(lines);
