@@ -63,7 +63,7 @@ beforeEach(async () => {
   const files = ['Front_Center.wav', 'Noise.wav'].map((name) => ({
     name,
     path: name,
-    blob: new Blob([bytes(`audio/${name}`) as Uint8Array<ArrayBuffer>]),
+    blob: new Blob([bytes(`audio/${name}`)]),
   }));
   const plan = await planFiles(files);
   if (plan.kind === 'text') throw new Error('planned as text');
