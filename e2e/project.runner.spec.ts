@@ -89,6 +89,22 @@ test('runner: the iris and MNIST examples reach their accuracy', () => {
   );
 });
 
+test('runner: the Silero VAD example streams speech above 0.5 and noise below it', () => {
+  const r = runProject('examples/silero-vad/project.json');
+  expect(r.code, r.stderr).toBe(0);
+  const speech = cell(r.results, 'speech');
+  const noise = cell(r.results, 'noise');
+  expect([speech.backend, noise.backend]).toEqual(['wasm', 'wasm']);
+  expect(speech.metrics['frames']).toBeGreaterThan(40);
+  expect(speech.metrics['max_score']).toBeGreaterThan(0.5);
+  expect(speech.metrics['speech_frames']).toBeGreaterThanOrEqual(10);
+  expect(noise.metrics['max_score']).toBeLessThan(0.5);
+  expect(noise.metrics['speech_frames']).toBe(0);
+  console.log(
+    `runner VAD: speech ${speech.metrics['speech_frames']}/${speech.metrics['frames']} frames > 0.5, noise max ${noise.metrics['max_score']?.toFixed(3)}`,
+  );
+});
+
 test('runner: a hand-written project in a temporary folder (regression, data in a subfolder, sha256 checked)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wb-project-'));
   mkdirSync(join(dir, 'data'));

@@ -14,6 +14,8 @@ export const PROJECT_VERSION = 1;
 export type DatasetSource =
   /** A file next to the project file (headless runs, project files); forward slashes, no '..'. */
   | { readonly path: string; readonly sha256?: string }
+  /** Several files as ONE dataset: images or WAV clips (labelled by their folder), or an IDX pair. */
+  | { readonly paths: readonly string[] }
   /** A built-in sample of the app: 'penguins', 'iris', 'breast_cancer', 'mnist'. */
   | { readonly sample: string }
   /** An https URL (or this site's own), fetched by the browser; the server must allow CORS. */

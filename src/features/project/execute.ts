@@ -4,9 +4,11 @@
  * stops the run; the cells after it are reported as skipped with the reason.
  */
 import { proxy } from 'comlink';
-import { computeClient, dataClient, trainClient } from '../../bridge/clients';
+import { computeClient, dataClient, inferCall, releaseInferClient, trainClient } from '../../bridge/clients';
+import type { ModelMeta } from '../../engine/deploy/inspect';
+import { timeoutFor } from '../../engine/infer/timeouts';
 import type { DatasetMeta } from '../../engine/data/dataset';
-import type { Cell, DatasetCell, Project } from '../../engine/project/format';
+import type { Cell, DatasetCell, InferCell, Project } from '../../engine/project/format';
 import { recipeOf, trainConfigOf } from '../../engine/project/normalize';
 import { evaluationMetrics, runMetrics, type CellResult } from '../../engine/project/results';
 import type { RunRecord } from '../../engine/train/run';
@@ -65,6 +67,13 @@ async function importDataset(cell: DatasetCell, io: ProjectIo): Promise<DatasetM
     const blob = await io.readFile(src.path);
     await checkHash(blob, src.sha256, `The file “${src.path}”`);
     return data().importFile(fileFromBlob(blob, src.path.split('/').at(-1)!), noProgress);
+  }
+  if ('paths' in src) {
+    const files = await Promise.all(
+      src.paths.map(async (path) => fileFromBlob(await io.readFile(path), path.split('/').at(-1)!)),
+    );
+    // The folder above each file names its label (e.g. speech/clip.wav), as a dropped folder does.
+    return data().importFiles(files, noProgress, src.paths);
   }
   if ('sample' in src) {
     const sample = SAMPLES.find((s) => s.id === src.sample);
@@ -199,7 +208,76 @@ async function runCell(cell: Cell, p: Produced, io: ProjectIo): Promise<Outcome>
       return out;
     }
     case 'infer':
-      throw new WorkbenchError('INVALID_INPUT', 'Infer cells are not runnable yet in this version.');
+      return runInfer(cell, p, io, out);
+  }
+}
+
+async function importModelOf(cell: InferCell, io: ProjectIo): Promise<ModelMeta> {
+  const m = cell.model;
+  if ('path' in m) {
+    const blob = await io.readFile(m.path);
+    return data().importModel(fileFromBlob(blob, m.path.split('/').at(-1)!));
+  }
+  return data().importModelUrl(new URL(m.url, document.baseURI).href);
+}
+
+/** Batch or streaming inference of an ONNX model in the inference worker (under its watchdog). */
+async function runInfer(cell: InferCell, p: Produced, io: ProjectIo, out: Outcome): Promise<Outcome> {
+  const model = await importModelOf(cell, io);
+  const ep = cell.ep ?? 'auto';
+  try {
+    if (cell.batch !== undefined) {
+      const ds = datasetOf(p, cell.batch.dataset);
+      const r = await inferCall(
+        (api, alive) =>
+          api.batch(
+            model.id,
+            ep,
+            ds.id,
+            proxy(() => alive()),
+          ),
+        timeoutFor('run'),
+        `Batch inference with ${model.name}`,
+      );
+      p.datasets.set(cell.id, r.dataset);
+      out.backend = r.ep;
+      out.notes.push(r.reason, r.mapping);
+      out.metrics = { rows: r.rows, blocks: r.blocks, run_ms: r.runMs };
+      if (cell.batch.file !== undefined) {
+        await io.writeArtifact(cell.batch.file, await data().exportDataset(r.dataset.id, 'csv'));
+        out.artifacts.push(cell.batch.file);
+      }
+      return out;
+    }
+    const stream = cell.stream!;
+    const ds = datasetOf(p, stream.dataset);
+    const r = await inferCall(
+      (api, alive) =>
+        api.stream(
+          model.id,
+          ep,
+          ds.id,
+          stream.row ?? 0,
+          stream.frame !== undefined ? { frameSamples: stream.frame } : {},
+          proxy(() => alive()),
+        ),
+      timeoutFor('run'),
+      `Streaming with ${model.name}`,
+    );
+    const scores = r.frames.map((f) => f.score);
+    out.backend = r.ep;
+    out.notes.push(r.reason);
+    out.metrics = {
+      frames: scores.length,
+      speech_frames: scores.filter((s) => s > r.threshold).length,
+      max_score: scores.length > 0 ? Math.max(...scores) : 0,
+      mean_score: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : 0,
+      segments: r.segments.length,
+      seconds: r.seconds,
+    };
+    return out;
+  } finally {
+    await releaseInferClient();
   }
 }
 
