@@ -88,7 +88,7 @@ export function zerosJson(model: ModelMeta, pins: Pins): string {
 function flattenStrings(name: string, value: unknown): { values: string[]; shape: number[] } {
   const shape: number[] = [];
   for (let v: unknown = value; Array.isArray(v); v = v[0]) shape.push(v.length);
-  const flat = (shape.length === 0 ? [value] : (value as unknown[]).flat(shape.length - 1));
+  const flat = shape.length === 0 ? [value] : (value as unknown[]).flat(shape.length - 1);
   if (flat.length !== elementCount(shape) || !flat.every((x) => typeof x === 'string')) {
     throw new WorkbenchError(
       'INVALID_INPUT',
