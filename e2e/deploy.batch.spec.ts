@@ -279,5 +279,12 @@ test.describe('deploy: batch inference over a stored dataset', () => {
     const axe = await new AxeBuilder({ page }).include('[data-testid="batch-panel"]').analyze();
     const serious = axe.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
     expect(serious.map((x) => `${x.id}: ${x.help} (${x.nodes.length})`)).toEqual([]);
+
+    // The saved dataset opens on the Data page, with its lineage.
+    await page.getByTestId('batch-open').click();
+    await expect(page).toHaveURL(/#\/data$/);
+    await expect(page.locator('#dataset-title')).toHaveText('penguins · predictions (f5.onnx)');
+    await expect(page.getByTestId('dataset-summary')).toContainText('344 rows, 3 columns');
+    await expect(page.getByTestId('lineage')).toContainText('derived from penguins (predict)');
   });
 });
