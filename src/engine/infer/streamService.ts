@@ -79,7 +79,7 @@ export async function readClip(
   if (!Number.isInteger(row) || row < 0 || row >= meta.rows) {
     throw new WorkbenchError(
       'INVALID_INPUT',
-      `“${meta.name}” has rows 0–${meta.rows - 1}; ${row} is not one.`,
+      `Row index ${row} is outside “${meta.name}” (rows 0–${meta.rows - 1}).`,
     );
   }
   const chunk = await repo.readChunk(datasetId, col, Math.floor(row / meta.chunkRows));

@@ -76,11 +76,18 @@ export function StreamPanel({ model }: { model: ModelMeta }) {
       if (!(th > 0 && th < 1))
         throw new WorkbenchError('INVALID_INPUT', 'The threshold must be between 0 and 1.');
       const r = Number(row);
+      const rowCount = datasets.find((d) => d.id === datasetId)?.rows ?? 0;
+      if (!Number.isInteger(r) || r < 1 || r > rowCount) {
+        throw new WorkbenchError('INVALID_INPUT', `The row must be a whole number from 1 to ${rowCount}.`);
+      }
+      const modelRate = optionalInt('The model rate', rate);
+      const frameSamples = optionalInt('The frame size', frame);
+      const contextSamples = optionalInt('The context', context);
       const options: StreamOptions = {
         threshold: th,
-        ...(optionalInt('The model rate', rate) !== undefined && { modelRate: Number(rate) }),
-        ...(optionalInt('The frame size', frame) !== undefined && { frameSamples: Number(frame) }),
-        ...(optionalInt('The context', context) !== undefined && { contextSamples: Number(context) }),
+        ...(modelRate !== undefined && { modelRate }),
+        ...(frameSamples !== undefined && { frameSamples }),
+        ...(contextSamples !== undefined && { contextSamples }),
       };
       const out = await inferCall(
         (api, alive) =>
