@@ -36,6 +36,8 @@ describe('infer: latency statistics and inputs', () => {
     expect(Array.from(a.m!.data as Uint8Array).every((v) => v === 0 || v === 1)).toBe(true);
     expect(randomFeeds(inputs, { x: [2, 3] }, 7).x!.data).toEqual(a.x!.data);
     expect(randomFeeds(inputs, { x: [2, 3] }, 8).x!.data).not.toEqual(a.x!.data);
+    const sr = randomFeeds([t('sr', 'int64', [])]).sr!;
+    expect([sr.dims, sr.data]).toEqual([[], BigInt64Array.of(16_000n)]);
   });
 
   it('an unpinned symbolic dim, a string input, fewer than 5 warm-ups or 30 runs are INVALID_INPUT', () => {

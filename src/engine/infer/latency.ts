@@ -117,7 +117,8 @@ function rng(seed: number): () => number {
 }
 
 /**
- * Seeded random inputs: floats uniform in [−1, 1), integers in 0…3, bools 0/1 (other types: INVALID_INPUT). Dims come from
+ * Seeded random inputs: floats uniform in [−1, 1), integers in 0…3 (a one-element integer input named sr or
+ * sample_rate: 16000), bools 0/1 (other types: INVALID_INPUT). Dims come from
  * `dims` or the model's fixed shape; a symbolic dimension left unpinned is INVALID_INPUT naming it.
  */
 export function randomFeeds(
@@ -139,7 +140,9 @@ export function randomFeeds(
     const d = shape as number[];
     const n = elementCount(d);
     const float = () => next() * 2 - 1;
-    const int = () => Math.floor(next() * 4);
+    // A sample-rate input (sr, sample_rate… of one element) gets 16000, as a streaming model expects.
+    const rate = /^(sr|sample_?rate|sampling_?rate)$/i.test(t.name) && n === 1;
+    const int = () => (rate ? 16_000 : Math.floor(next() * 4));
     switch (t.elemType) {
       case 'float32':
         feeds[t.name] = { type: 'float32', dims: d, data: Float32Array.from({ length: n }, float) };
