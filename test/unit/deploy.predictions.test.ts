@@ -1,6 +1,6 @@
 /** The predictions file: head outputs to labels and probabilities, and the CSV / JSON layouts. */
 import { describe, expect, it } from 'vitest';
-import { predictionsBlob, rowPredictions } from '../../src/engine/train/predict';
+import { blankMissingRows, predictionsBlob, rowPredictions } from '../../src/engine/train/predict';
 import type { RunRecord } from '../../src/engine/train/run';
 
 const run = (task: 'classification' | 'regression', classes: string[]): RunRecord =>
@@ -27,5 +27,15 @@ describe('predictions file', () => {
     const y = rowPredictions(reg, Float32Array.from([-2.5]), 1);
     expect(y).toEqual([{ row: 0, label: -2.5, probabilities: null }]);
     expect(await predictionsBlob(reg, y, 'csv').text()).toBe('row,label\r\n0,-2.5\r\n');
+  });
+
+  it('a row with any missing input gets no prediction even when the backend computed one', () => {
+    // 3 rows × 2 features; row 1 has a missing feature. Softmax head of 3 units: all finite from the backend.
+    const x = Float32Array.from([1, 2, NaN, 4, 5, 6]);
+    const out = Float32Array.from([0.2, 0.3, 0.5, 0.1, 0.1, 0.8, 0.6, 0.2, 0.2]);
+    blankMissingRows(out, x, 3, 3);
+    expect(Array.from(out.subarray(0, 3))).toEqual([0.2, 0.3, 0.5].map(Math.fround));
+    expect(Array.from(out.subarray(3, 6)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(out.subarray(6, 9))).toEqual([0.6, 0.2, 0.2].map(Math.fround));
   });
 });

@@ -160,5 +160,22 @@ export async function predictRows(input: PredictInput): Promise<RowPrediction[]>
     input.backend,
     input.env,
   );
+  blankMissingRows(out, x, rows, head.units);
   return rowPredictions(record, out, rows);
+}
+
+/**
+ * Rows with a missing input get no prediction (NaN outputs), whatever the backend does with NaN: tfjs-WASM's
+ * relu, for one, turns NaN into 0 and would predict a class from a row it never saw whole.
+ */
+export function blankMissingRows(out: Float32Array, x: Float32Array, rows: number, units: number): void {
+  const width = rows === 0 ? 0 : x.length / rows;
+  for (let r = 0; r < rows; r++) {
+    for (let j = r * width; j < (r + 1) * width; j++) {
+      if (Number.isNaN(x[j]!)) {
+        out.fill(NaN, r * units, (r + 1) * units);
+        break;
+      }
+    }
+  }
 }
