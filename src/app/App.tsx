@@ -3,6 +3,7 @@ import { DeployPage } from '../features/deploy/DeployPage';
 import { DevicePage } from '../features/device/DevicePage';
 import { LicensesPage } from '../features/licenses/LicensesPage';
 import { PreprocessPage } from '../features/preprocess/PreprocessPage';
+import { ProjectsPage } from '../features/project/ProjectsPage';
 import { PlannedStage } from '../features/stage/PlannedStage';
 import { TrainPage } from '../features/train/TrainPage';
 import { CapabilityBanner } from './CapabilityBanner';
@@ -24,6 +25,8 @@ function Page({ id }: { id: RouteId }) {
       return <DeployPage />;
     case 'licenses':
       return <LicensesPage />;
+    case 'projects':
+      return <ProjectsPage />;
     default:
       return <PlannedStage id={id} label={ROUTES.find((r) => r.id === id)?.label ?? id} />;
   }

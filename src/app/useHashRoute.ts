@@ -16,6 +16,7 @@ export type RouteId = (typeof ROUTES)[number]['id'];
 
 function current(): RouteId {
   const id = window.location.hash.replace(/^#\/?/, '');
+  if (id.startsWith('p/')) return 'projects'; // a shared project link: #/p/<data>
   return ROUTES.find((r) => r.id === id)?.id ?? 'data';
 }
 

@@ -26,7 +26,7 @@ export function stepText(s: ProjectStep): string {
     case 'scale':
       return `scale ${list(s.columns)} (${s.method})`;
     default:
-      return 'columns' in s ? `${s.kind} ${list(s.columns as readonly string[])}` : s.kind;
+      return 'columns' in s ? `${s.kind} ${list(s.columns)}` : s.kind;
   }
 }
 
