@@ -73,15 +73,19 @@ export async function projectFileEntries(
   const out: ProjectFileEntry[] = [];
   const seen = new Set<string>();
   for (const cell of project.cells) {
-    const path =
+    const paths =
       cell.kind === 'dataset' && 'path' in cell.source
-        ? cell.source.path
-        : cell.kind === 'infer' && 'path' in cell.model
-          ? cell.model.path
-          : null;
-    if (path === null || seen.has(path)) continue;
-    seen.add(path);
-    out.push({ path, bytes: new Uint8Array(await (await readProjectPath(path, files)).arrayBuffer()) });
+        ? [cell.source.path]
+        : cell.kind === 'dataset' && 'paths' in cell.source
+          ? cell.source.paths
+          : cell.kind === 'infer' && 'path' in cell.model
+            ? [cell.model.path]
+            : [];
+    for (const path of paths) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      out.push({ path, bytes: new Uint8Array(await (await readProjectPath(path, files)).arrayBuffer()) });
+    }
   }
   return out;
 }
