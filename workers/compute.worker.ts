@@ -3,6 +3,8 @@ import type { ComputeApi } from '../src/bridge/contracts';
 import { installErrorTransfer } from '../src/bridge/errorTransfer';
 import { openWorkbenchDb } from '../src/db/open';
 import { createComputeApi } from '../src/engine/compute/computeApi';
+import { GpuContext } from '../src/engine/gpu/context';
+import { createMonitorService } from '../src/engine/monitor/service';
 
 installErrorTransfer();
 const db = openWorkbenchDb();
@@ -15,4 +17,6 @@ self.addEventListener('unhandledrejection', (e) =>
   api.emit({ type: 'worker-error', message: String(e.reason) }),
 );
 
-expose(api satisfies ComputeApi);
+// Drift checks (monitor stage) keep their own GPU context; its events go the same way.
+const monitor = createMonitorService(new GpuContext(self.navigator.gpu, { onEvent: (e) => api.emit(e) }), db);
+expose({ ...api, ...monitor } satisfies ComputeApi);

@@ -20,6 +20,7 @@ import type { Recipe } from '../engine/preprocess/recipe';
 import type { RunRecord, TrainEvent } from '../engine/train/run';
 import type { TrainConfig } from '../engine/train/spec';
 import type { InterruptedRun } from '../engine/train/train';
+import type { MonitorService } from '../engine/monitor/service';
 
 /** Where a job may run: 'auto' prefers WebGPU and falls back to the CPU, saying why. */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -71,7 +72,7 @@ export interface AppliedRecipeRun {
 }
 
 /** The compute worker's API. */
-export interface ComputeApi {
+export interface ComputeApi extends MonitorService {
   /** Describes the GPU: adapter, features, limits, or why there is none. */
   probe(): Promise<GpuCapabilities>;
   /** Registers the listener for worker events (one listener; a later call replaces it). */

@@ -37,6 +37,7 @@ export function upgrade(
   if (oldVersion < 3) {
     const projects = db.createObjectStore('projects', { keyPath: 'id' });
     projects.createIndex('by-updated', 'updatedAt');
+    db.createObjectStore('inferLog', { keyPath: 'modelId' });
   }
   // Next: `if (oldVersion < 4) { ... }`, using `tx.objectStore(...)` to reach stores created earlier.
 }

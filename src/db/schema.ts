@@ -1,6 +1,7 @@
 import type { DBSchema } from 'idb';
 import type { ColumnChunk, DatasetMeta } from '../engine/data/dataset';
 import type { ModelMeta } from '../engine/deploy/inspect';
+import type { InferLogRecord } from '../engine/monitor/inputLog';
 import type { RunRecord } from '../engine/train/run';
 import type { Checkpoint, WeightTensor } from '../engine/train/train';
 import type { ProjectRecord } from './projects.repo';
@@ -59,6 +60,11 @@ export interface WorkbenchDB extends DBSchema {
     value: ProjectRecord;
     indexes: { 'by-updated': number };
   };
+  /** Sampled inference inputs per model (v3), a bounded reservoir for drift checks, keyed by model id. */
+  inferLog: {
+    key: string;
+    value: InferLogRecord;
+  };
   /** App settings and flags (e.g. that persistent storage was requested), keyed by name. */
   meta: {
     key: string;
@@ -68,7 +74,16 @@ export interface WorkbenchDB extends DBSchema {
 
 /** Store names, for transactions that span several stores. */
 export type WorkbenchStore =
-  'datasets' | 'chunks' | 'meta' | 'runs' | 'weights' | 'checkpoints' | 'models' | 'modelBytes' | 'projects';
+  | 'datasets'
+  | 'chunks'
+  | 'meta'
+  | 'runs'
+  | 'weights'
+  | 'checkpoints'
+  | 'models'
+  | 'modelBytes'
+  | 'projects'
+  | 'inferLog';
 
 /** Key under `meta` recording that navigator.storage.persist() was asked once. */
 export const META_PERSIST_REQUESTED = 'persist-requested';

@@ -119,6 +119,7 @@ describe('db: migrations from the released version 2', () => {
     expect(await db.getAll('runs')).toEqual(V2.stores['runs']!.records.map((r) => decodeValue(r.value)));
     expect((await db.get('weights', 'run-v2'))?.tensors[0]?.data).toEqual(new Float64Array([0.25, -0.5]));
     expect(await db.count('projects')).toBe(0);
+    expect(await db.count('inferLog')).toBe(0);
     db.close();
   });
 
@@ -144,6 +145,7 @@ describe('db: migrations from the released version 2', () => {
     expect(upgraded.version).toBe(installed.version);
     expect(schemaOf(upgraded)).toEqual(schemaOf(installed));
     expect(Object.keys(schemaOf(upgraded))).toContain('projects');
+    expect(Object.keys(schemaOf(upgraded))).toContain('inferLog');
     db.close();
     fresh.close();
   });

@@ -34,6 +34,7 @@ describe('db: opening the workbench database', () => {
       'checkpoints',
       'chunks',
       'datasets',
+      'inferLog',
       'meta',
       'modelBytes',
       'models',

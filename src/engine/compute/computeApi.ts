@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import type { ComputeApi, WorkerEvent } from '../../bridge/contracts';
 import { DatasetRepo } from '../../db/datasets.repo';
 import type { WorkbenchDB } from '../../db/schema';
+import type { MonitorService } from '../monitor/service';
 import { WorkbenchError } from '../../lib/errors';
 import { newDatasetId } from '../../lib/ids';
 import { numericTableOf } from '../data/numericTable';
@@ -18,7 +19,7 @@ import { summarize } from '../preprocess/summary';
 export function createComputeApi(
   gpu: GPU | undefined,
   db: Promise<IDBPDatabase<WorkbenchDB>>,
-): ComputeApi & { emit(e: WorkerEvent): void } {
+): Omit<ComputeApi, keyof MonitorService> & { emit(e: WorkerEvent): void } {
   let listener: (e: WorkerEvent) => void = () => undefined;
   const emit = (e: WorkerEvent): void => listener(e);
   const context = new GpuContext(gpu, { onEvent: emit });

@@ -4,6 +4,7 @@ import columnStatsMerge from '../../../shaders/data/column_stats_merge.wgsl?raw'
 import columnStatsPartial from '../../../shaders/data/column_stats_partial.wgsl?raw';
 import { IMAGE_KERNELS } from './image';
 import { kernel, type KernelEntry } from './kernel';
+import { MONITOR_KERNELS } from './monitor';
 import { PREPROCESS_KERNELS } from './preprocess';
 
 /** Every kernel the engine can run. A test fails any .wgsl file in shaders/ that no entry uses. */
@@ -19,4 +20,5 @@ export const KERNELS = {
   columnHistogram: kernel('ColumnHistogram', [['data/column_histogram.wgsl', columnHistogram]]),
   ...PREPROCESS_KERNELS,
   ...IMAGE_KERNELS,
+  ...MONITOR_KERNELS,
 } as const satisfies Record<string, KernelEntry>;
