@@ -195,3 +195,49 @@ test('project notebook: build from the example, stale on edit, run, share to a f
   await page.getByTestId('close-project').click();
   await expect(page.getByTestId('project-item')).toHaveCount(2);
 });
+
+test('project notebook: a link sends large data by hash; the recipient must supply the same file', async ({
+  page,
+  browser,
+}) => {
+  await page.goto('/#/projects');
+  await page.getByTestId('new-blank').click();
+  await page.getByTestId('add-kind').selectOption('dataset');
+  await page.getByTestId('add-cell').click();
+  await editJson(page, 'dataset-1', (c) => {
+    c['source'] = { path: 'breast_cancer.csv' }; // 117 KiB: too large to travel inline
+  });
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('share-box')).toContainText('data the recipient supplies: dataset-1');
+  const url = await page.getByTestId('share-url').inputValue();
+
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  const otherProblems: Problem[] = [];
+  await collectProblems(other, otherProblems);
+  await other.goto(url);
+  const data = cell(other, 'dataset-1');
+  await expect(data.getByTestId('cell-summary')).toContainText(
+    'to be supplied: breast_cancer.csv (569 rows, 31 columns)',
+  );
+  await data.getByTestId('cell-file').setInputFiles({
+    name: 'breast_cancer.csv',
+    mimeType: 'text/csv',
+    buffer: readFileSync('public/samples/penguins.csv'),
+  });
+  await expect(data.getByTestId('cell-file-message')).toContainText(
+    'is not the “breast_cancer.csv” the project was made with',
+  );
+  await expect(data.getByTestId('cell-file-message')).toContainText('lacks the column(s)');
+  await data.getByTestId('cell-file').setInputFiles('public/samples/breast_cancer.csv');
+  await expect(data.getByTestId('cell-file-message')).toHaveText('breast_cancer.csv accepted.');
+  await other.getByTestId('save-copy').click();
+  await expect(other.getByTestId('notebook')).toBeVisible();
+  const copy = cell(other, 'dataset-1');
+  await expect(copy.getByTestId('cell-summary')).toHaveText('Data: file breast_cancer.csv (hash checked)');
+  await copy.getByTestId('run-cell').click();
+  await expect(copy).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  await expect(copy.getByTestId('metric-rows')).toHaveText('569');
+  expect([...otherProblems, ...(await pageProblems(other))]).toEqual([]);
+  await context.close();
+});

@@ -4,6 +4,7 @@
  * is asked to attach it. Also builds the data a share link or a project file carries.
  */
 import Papa from 'papaparse';
+import { detectLayout } from '../../engine/data/ingest/layout';
 import type { Project } from '../../engine/project/format';
 import type { LinkDataset } from '../../engine/project/link';
 import type { ProjectFileEntry } from '../../engine/project/projectFile';
@@ -53,12 +54,15 @@ export async function linkDatasets(
     } catch {
       text = undefined;
     }
-    const rows = text === undefined ? [] : Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
+    const name = path.split('/').at(-1) ?? path;
+    const lines = text === undefined ? [] : Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
+    // Column names as an import would give them (a header, scikit-learn's metadata line, or none).
+    const layout = lines.length === 0 ? null : detectLayout(name, lines.slice(0, 2), lines.length);
     out.set(cell.id, {
-      name: path.split('/').at(-1) ?? path,
+      name,
       bytes,
-      columns: rows[0] ?? [],
-      rows: Math.max(0, rows.length - 1),
+      columns: layout?.names ?? [],
+      rows: lines.length - (layout?.skipRows ?? 0),
       ...(text !== undefined && /\.(csv|txt)$/i.test(path) ? { csvText: text } : {}),
     });
   }
