@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
@@ -209,6 +210,9 @@ test('project notebook: a link sends large data by hash; the recipient must supp
   });
   await page.getByTestId('copy-link').click();
   await expect(page.getByTestId('share-box')).toContainText('data the recipient supplies: dataset-1');
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
   const url = await page.getByTestId('share-url').inputValue();
 
   const context = await browser.newContext();
