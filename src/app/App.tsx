@@ -2,6 +2,7 @@ import { DataPage } from '../features/data/DataPage';
 import { DeployPage } from '../features/deploy/DeployPage';
 import { DevicePage } from '../features/device/DevicePage';
 import { LicensesPage } from '../features/licenses/LicensesPage';
+import { MonitorPage } from '../features/monitor/MonitorPage';
 import { PreprocessPage } from '../features/preprocess/PreprocessPage';
 import { ProjectsPage } from '../features/project/ProjectsPage';
 import { PlannedStage } from '../features/stage/PlannedStage';
@@ -25,6 +26,8 @@ function Page({ id }: { id: RouteId }) {
       return <DeployPage />;
     case 'licenses':
       return <LicensesPage />;
+    case 'monitor':
+      return <MonitorPage />;
     case 'projects':
       return <ProjectsPage />;
     default:

@@ -8,11 +8,13 @@ import type { IDBPDatabase } from 'idb';
 import type { BackendChoice } from '../../bridge/contracts';
 import { DatasetRepo } from '../../db/datasets.repo';
 import { InferLogRepo, type InferLogSummary } from '../../db/inferLog.repo';
+import { RunRepo } from '../../db/runs.repo';
 import type { WorkbenchDB } from '../../db/schema';
 import { WorkbenchError, toWorkbenchError } from '../../lib/errors';
 import { newCounters, type GpuCounters } from '../gpu/buffers';
 import { CPU_FALLBACK_CODES, type GpuContext } from '../gpu/context';
 import type { AdapterSummary } from '../gpu/probe';
+import type { RunRecord } from '../train/run';
 import { driftCountsGpu } from './driftGpu';
 import {
   assembleDrift,
@@ -55,10 +57,25 @@ export interface DriftRun {
   readonly wallMs: number;
 }
 
+/** A run as the monitor lists it. */
+export interface ReferenceRunSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly datasetId: string;
+  readonly datasetName: string;
+  readonly features: readonly string[];
+  readonly rows: RunRecord['rows'];
+  readonly createdAt: number;
+  /** Why a drift check cannot use it (no stored reference, image features), or null. */
+  readonly unusable: string | null;
+}
+
 /** The monitor's part of the compute worker's API. */
 export interface MonitorService {
   /** Drift of a source against a training run's reference, per feature and overall. */
   driftReport(request: DriftRequest): Promise<DriftRun>;
+  /** Stored training runs with what a drift check needs to know, newest first. */
+  listReferenceRuns(): Promise<ReferenceRunSummary[]>;
   /** Models with a sampled input log, newest first (without the rows). */
   listInferLogs(): Promise<InferLogSummary[]>;
   /** Forgets a model's input log. */
@@ -139,6 +156,24 @@ export function createMonitorService(
         counters,
         wallMs: performance.now() - start,
       };
+    },
+    async listReferenceRuns() {
+      const runs = (await new RunRepo(await db).listRuns()).filter((r) => r.status !== 'failed');
+      return runs.map((r) => ({
+        id: r.id,
+        name: r.name,
+        datasetId: r.datasetId,
+        datasetName: r.datasetName,
+        features: r.features,
+        rows: r.rows,
+        createdAt: r.createdAt,
+        unusable:
+          r.reference === undefined || r.reference.length === 0
+            ? 'no stored reference (trained before references were kept)'
+            : r.reference.some((x) => x.channel !== undefined)
+              ? 'image features'
+              : null,
+      }));
     },
     async listInferLogs() {
       return new InferLogRepo(await db).list();
