@@ -72,6 +72,47 @@ test('runner: the penguins example runs every cell; its ONNX matches its predict
     `runner penguins: accuracy ${test_['accuracy']}, ONNX vs predictions max |Δp| ${worst.toExponential(2)}`,
   );
   expect(worst).toBeLessThanOrEqual(TOLERANCE);
+
+  // The exported model (string inputs for island and sex) batch-predicts the raw CSV in the app's own
+  // inference worker on WASM, equal to the predictions file; the WebGPU build cannot run string Equal.
+  const dir = mkdtempSync(join(tmpdir(), 'wb-infer-'));
+  copyFileSync(join(r.out, 'penguins.onnx'), join(dir, 'penguins.onnx'));
+  copyFileSync(join(ROOT, 'examples/penguins/penguins.csv'), join(dir, 'penguins.csv'));
+  const inferProject = (ep: string) => ({
+    format: 'webgpu-workbench/project',
+    version: 1,
+    name: `infer on ${ep}`,
+    cells: [
+      { id: 'raw', kind: 'dataset', source: { path: 'penguins.csv' } },
+      {
+        id: 'predict',
+        kind: 'infer',
+        model: { path: 'penguins.onnx' },
+        ep,
+        batch: { dataset: 'raw', file: 'batch.csv' },
+      },
+    ],
+  });
+  writeFileSync(join(dir, 'wasm.json'), JSON.stringify(inferProject('wasm')));
+  const batch = runProject(join(dir, 'wasm.json'));
+  expect(batch.code, batch.stderr).toBe(0);
+  expect(cell(batch.results, 'predict').backend).toBe('wasm');
+  expect(cell(batch.results, 'predict').metrics['rows']).toBe(344);
+  const batchRows = parseCsv(readFileSync(join(batch.out, 'batch.csv'), 'utf8'));
+  let worstBatch = 0;
+  batchRows.forEach((b, i) => {
+    expect(b['label'], `row ${i}`).toBe(predictions[i]!['label']);
+    for (const c of classes)
+      worstBatch = Math.max(worstBatch, Math.abs(Number(b[`p_${c}`]) - Number(predictions[i]![`p_${c}`])));
+  });
+  console.log(
+    `runner penguins: app batch inference (WASM) vs predictions file max |Δp| ${worstBatch.toExponential(2)}`,
+  );
+  expect(worstBatch).toBeLessThanOrEqual(TOLERANCE);
+  writeFileSync(join(dir, 'webgpu.json'), JSON.stringify(inferProject('webgpu')));
+  const gpu = runProject(join(dir, 'webgpu.json'));
+  expect(gpu.code).toBe(1);
+  expect(cell(gpu.results, 'predict').error?.message).toMatch(/could not load the model on webgpu: .*Equal/);
 });
 
 test('runner: the iris and MNIST examples reach their accuracy', () => {

@@ -3,7 +3,7 @@ import type { InferApi } from '../src/bridge/contracts';
 import { installErrorTransfer } from '../src/bridge/errorTransfer';
 import { openWorkbenchDb } from '../src/db/open';
 import { createBatchService } from '../src/engine/infer/batch';
-import { createInferService } from '../src/engine/infer/inferApi';
+import { createInferService, type InferEp } from '../src/engine/infer/inferApi';
 import { createLatencyService } from '../src/engine/infer/latencyService';
 import { createStreamService } from '../src/engine/infer/streamService';
 
@@ -21,10 +21,13 @@ async function adapterFacts(): Promise<{ available: boolean; software: boolean }
   };
 }
 
-// onnxruntime-web (its WebGPU build, which also has the WASM EP) is loaded here only, on first load().
-const core = createInferService(db, () => import('onnxruntime-web/webgpu'), adapterFacts);
+// onnxruntime-web is loaded here only, on first load(), one build per provider: the WebGPU build for WebGPU,
+// and the plain WASM build for WASM (the WebGPU build's CPU kernels lack some types, e.g. string Equal, which
+// models exported with categorical inputs need).
+const loadOrt = (ep: InferEp) =>
+  ep === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
+const core = createInferService(db, loadOrt, adapterFacts);
 // Further services (batch, streaming, latency…) build on `core` and are spread in here.
-const loadOrt = () => import('onnxruntime-web/webgpu');
 expose({
   ...core,
   ...createBatchService(core, db),

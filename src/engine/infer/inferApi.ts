@@ -88,32 +88,67 @@ export interface InferService {
 
 export function createInferService(
   db: Promise<IDBPDatabase<WorkbenchDB>>,
-  loadOrt: () => Promise<Ort>,
+  loadOrt: (ep: InferEp) => Promise<Ort>,
   adapterFacts: () => Promise<AdapterFacts>,
   logTap: () => OrtLogTap = () => tapOrtLog(),
 ): InferService {
   let session: InferenceSession | null = null;
   let sessionEp: InferEp | null = null;
-  let ortP: Promise<Ort> | null = null;
+  let sessionOrt: Ort | null = null;
+  const ortP = new Map<InferEp, Promise<Ort>>();
   let tap: OrtLogTap | null = null;
 
-  const ort = (): Promise<Ort> => {
-    ortP ??= loadOrt().then((o) => {
-      // Before the WASM module starts (on the first session): it binds console.error then.
-      tap = logTap();
-      // The threaded build would start its pthread workers from its own script URL, which is this bundled
-      // worker chunk here; one thread keeps it simple and CSP-safe.
-      o.env.wasm.numThreads = 1;
-      o.env.wasm.proxy = false;
-      return o;
-    });
-    return ortP;
+  const ort = (ep: InferEp): Promise<Ort> => {
+    let p = ortP.get(ep);
+    if (p === undefined) {
+      // Before a WASM module starts (on its first session): it binds console.error then.
+      tap ??= logTap();
+      p = loadOrt(ep).then((o) => {
+        // The threaded build would start its pthread workers from its own script URL, which is this bundled
+        // worker chunk here; one thread keeps it simple and CSP-safe.
+        o.env.wasm.numThreads = 1;
+        o.env.wasm.proxy = false;
+        return o;
+      });
+      ortP.set(ep, p);
+    }
+    return p;
+  };
+
+  /** A session on `ep` (its own onnxruntime-web build), with the node placement read from its log on WebGPU. */
+  const createOn = async (
+    ep: InferEp,
+    bytes: Uint8Array,
+    options: InferLoadOptions,
+  ): Promise<{ session: InferenceSession; placement: Placement | null; o: Ort }> => {
+    const o = await ort(ep);
+    // On WebGPU the session logs verbosely, so that its node placements can be read from the log.
+    const verbose = ep === 'webgpu' && tap !== null && options.placement !== false;
+    const create = (): Promise<InferenceSession> =>
+      o.InferenceSession.create(bytes, {
+        executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
+        graphOptimizationLevel: 'all',
+        ...(verbose ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
+      });
+    try {
+      if (verbose && tap !== null) {
+        const { value, lines } = await tap.capture(create);
+        return { session: value, placement: parsePlacement(lines), o };
+      }
+      return { session: await create(), placement: null, o };
+    } catch (e) {
+      throw new WorkbenchError(
+        'MODEL_REJECTED',
+        `onnxruntime-web could not load the model on ${ep}: ${message(e)}`,
+      );
+    }
   };
 
   const release = async (): Promise<void> => {
     const s = session;
     session = null;
     sessionEp = null;
+    sessionOrt = null;
     if (s !== null) await s.release().catch(() => undefined);
   };
 
@@ -126,50 +161,38 @@ export function createInferService(
         throw new WorkbenchError('MODEL_REJECTED', 'The model is larger than 512 MiB.');
       }
       const facts = choice === 'auto' ? await adapterFacts() : { available: true, software: false };
-      const { ep, reason } = chooseEp(choice, facts, bytes.byteLength);
-      const o = await ort();
+      const chosen = chooseEp(choice, facts, bytes.byteLength);
       const t0 = performance.now();
-      // On WebGPU the session logs verbosely, so that its node placements can be read from the log.
-      const verbose = ep === 'webgpu' && tap !== null && options.placement !== false;
-      const create = (): Promise<InferenceSession> =>
-        o.InferenceSession.create(bytes, {
-          executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
-          graphOptimizationLevel: 'all',
-          ...(verbose ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
-        });
-      let placement: Placement | null = null;
-      let created: InferenceSession;
+      let ep = chosen.ep;
+      let reason = chosen.reason;
+      let loaded: { session: InferenceSession; placement: Placement | null; o: Ort };
       try {
-        if (verbose && tap !== null) {
-          const { value, lines } = await tap.capture(create);
-          created = value;
-          placement = parsePlacement(lines);
-        } else {
-          created = await create();
-        }
+        loaded = await createOn(ep, bytes, options);
       } catch (e) {
-        throw new WorkbenchError(
-          'MODEL_REJECTED',
-          `onnxruntime-web could not load the model on ${ep}: ${message(e)}`,
-        );
+        if (choice !== 'auto' || ep !== 'webgpu') throw e;
+        // The WebGPU build lacks some CPU kernels (string Equal, for one); the WASM build has them.
+        ep = 'wasm';
+        reason = `auto: onnxruntime-web's WebGPU build could not load this model (${e instanceof WorkbenchError ? e.message : message(e)}), so WASM.`;
+        loaded = await createOn(ep, bytes, options);
       }
-      session = created;
+      session = loaded.session;
       sessionEp = ep;
+      sessionOrt = loaded.o;
       return {
         ep,
         reason,
         loadMs: performance.now() - t0,
-        inputNames: [...created.inputNames],
-        outputNames: [...created.outputNames],
-        placement,
+        inputNames: [...loaded.session.inputNames],
+        outputNames: [...loaded.session.outputNames],
+        placement: loaded.placement,
       };
     },
 
     async run(inputs) {
-      if (session === null || sessionEp === null) {
+      if (session === null || sessionEp === null || sessionOrt === null) {
         throw new WorkbenchError('INVALID_INPUT', 'No model is loaded; call load() first.');
       }
-      const o = await ort();
+      const o = sessionOrt;
       const feeds: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(inputs)) {
         if (elementCount(t.dims) !== t.data.length) {

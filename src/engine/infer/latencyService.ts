@@ -41,7 +41,7 @@ const PROGRESS_MS = 100;
 export function createLatencyService(
   core: InferService,
   db: Promise<IDBPDatabase<WorkbenchDB>>,
-  loadOrt: () => Promise<Ort>,
+  loadOrt: (ep: InferEp) => Promise<Ort>,
 ): LatencyService {
   let bare: { session: InferenceSession; feeds: Record<string, Tensor> } | null = null;
   const releaseBare = async (): Promise<void> => {
@@ -70,7 +70,7 @@ export function createLatencyService(
       try {
         for (const ep of eps) {
           tell({ ep, phase: 'load', done: 0, total: 1 }, true);
-          const loaded = await core.load(modelId, ep);
+          const loaded = await core.load(modelId, ep, { placement: false }); // no verbose log in the timings
           tell({ ep, phase: 'first', done: 0, total: 1 }, true);
           const firstMs = await timed();
           const warmupMs: number[] = [];
@@ -108,7 +108,7 @@ export function createLatencyService(
       await releaseBare();
       const bytes = (await (await db).get('modelBytes', modelId))?.data;
       if (bytes === undefined) throw new WorkbenchError('MODEL_REJECTED', `Model ${modelId} is not stored.`);
-      const ort = await loadOrt();
+      const ort = await loadOrt(ep);
       ort.env.wasm.numThreads = 1; // as the core service sets it
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' }] : ['wasm'],
