@@ -3,7 +3,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { InferLogRepo } from '../../src/db/inferLog.repo';
 import { openWorkbenchDb } from '../../src/db/open';
+import type { ColumnMeta, DatasetMeta } from '../../src/engine/data/dataset';
+import { onnx } from '../../src/engine/deploy/onnx/generated/onnx.js';
 import { emptyLog, logColumn, offerRows } from '../../src/engine/monitor/inputLog';
+import { logBatchInputs } from '../../src/engine/monitor/logBatch';
 
 /** Rows [i, −i] for i in [from, to). */
 function rows(from: number, to: number): Float32Array {
@@ -74,6 +77,47 @@ describe('monitor: sampled inference-input log', () => {
     expect((await repo.list()).map((l) => l.modelId).sort()).toEqual(['m1', 'm2']);
     await repo.delete('m1');
     expect(await repo.get('m1')).toBeUndefined();
+    db.close();
+  });
+});
+
+describe('monitor: logging a batch’s inputs', () => {
+  const column = (
+    name: string,
+    type: 'number' | 'categorical',
+    data: Float64Array,
+    missing: number[] = [],
+  ) => {
+    const validity = new Uint32Array(1);
+    for (let r = 0; r < data.length; r++) if (!missing.includes(r)) validity[0]! |= 1 << r;
+    return { meta: { name, type } as ColumnMeta, data, validity };
+  };
+  const meta = { id: 'ds', name: 'ds', rows: 4 } as DatasetMeta;
+  const bytes = onnx.ModelProto.encode({
+    irVersion: 9,
+    metadataProps: [{ key: 'workbench.run', value: 'run-42' }],
+  }).finish();
+
+  it('logs the fed numeric columns in the plan’s order, skips rows with a gap, and maps the run', async () => {
+    const db = await openWorkbenchDb({ factory: new IDBFactory() });
+    const columns = new Map([
+      [2, column('b', 'number', Float64Array.from([10, 20, 30, 40]), [1])],
+      [0, column('a', 'number', Float64Array.from([1, 2, 3, 4]))],
+    ]);
+    const out = await logBatchInputs(db, 'm', 'model', bytes, meta, columns);
+    expect(out).toMatchObject({
+      logged: { runId: 'run-42', features: ['b', 'a'], seen: 3, skipped: 1, kept: 3 },
+    });
+    expect(Array.from((await new InferLogRepo(db).get('m'))!.rows)).toEqual([10, 1, 30, 3, 40, 4]);
+    db.close();
+  });
+
+  it('logs nothing (and does not throw) for a categorical input', async () => {
+    const db = await openWorkbenchDb({ factory: new IDBFactory() });
+    const columns = new Map([[0, column('c', 'categorical', Float64Array.from([0, 1, 0, 1]))]]);
+    const out = await logBatchInputs(db, 'm', 'model', new Uint8Array([1, 2, 3]), meta, columns);
+    expect(out).toHaveProperty('skipped');
+    expect(await new InferLogRepo(db).get('m')).toBeUndefined();
     db.close();
   });
 });
