@@ -199,7 +199,7 @@ export function recordCell(id: string, r: CellResult | 'running', signature: str
 /** Every cell's status for the current document, by cell key. */
 export function cellStatuses(s: ProjectState): Map<string, CellUiStatus> {
   const check = checkDoc(s.doc);
-  const sigs = signatures(s.doc, check.parsed);
+  const sigs = signatures(s.doc, check.parsed, s.files);
   const out = new Map<string, CellUiStatus>();
   s.doc.cells.forEach((c, i) => {
     const parsed = check.parsed[i];

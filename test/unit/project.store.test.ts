@@ -3,6 +3,7 @@ import penguins from '../../examples/penguins/project.json';
 import { checkDoc, downstreamOf } from '../../src/features/project/cells';
 import type { CellResult } from '../../src/engine/project/results';
 import {
+  attachFile,
   canRedo,
   canUndo,
   cellStatuses,
@@ -39,7 +40,7 @@ function openPenguins(): void {
 function runAll(): void {
   const s = projectStore.getState();
   const check = checkDoc(s.doc);
-  const sigs = signatures(s.doc, check.parsed);
+  const sigs = signatures(s.doc, check.parsed, s.files);
   check.parsed.forEach((c, i) =>
     recordCell(String(c!['id']), ok(String(c!['id']), c!['kind'] as CellResult['kind']), sigs[i]!),
   );
@@ -146,6 +147,18 @@ describe('project store: stale propagation', () => {
     redo();
     expect(statusById()['mlp']).toBe('stale');
     expect(statusById()['clean']).toBe('ok');
+  });
+});
+
+describe('project store: attached files', () => {
+  it('attaching a different file to a dataset path stales that cell and its dependents', () => {
+    openPenguins();
+    attachFile('penguins.csv', new Uint8Array([1, 2, 3]));
+    runAll();
+    attachFile('penguins.csv', new Uint8Array([1, 2, 3]));
+    expect(statusById()['penguins']).toBe('ok');
+    attachFile('penguins.csv', new Uint8Array([1, 2, 4]));
+    expect(statusById()).toMatchObject({ about: 'ok', penguins: 'stale', clean: 'stale', curves: 'stale' });
   });
 });
 

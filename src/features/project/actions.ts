@@ -154,7 +154,7 @@ export async function runCells(upTo: number | null): Promise<void> {
     fail(new WorkbenchError('INVALID_INPUT', 'Fix the errors shown in the cells before running.'));
     return;
   }
-  const sigs = signatures(doc, check.parsed);
+  const sigs = signatures(doc, check.parsed, s.files);
   const sigById = new Map(check.project.cells.map((c, i) => [c.id, sigs[i]!]));
   const ran = new Set(sigById.keys());
   projectStore.setState({

@@ -116,17 +116,42 @@ export function refsOf(cell: Record<string, unknown> | null): string[] {
 export const idOf = (cell: Record<string, unknown> | null): string | null =>
   cell === null ? null : str(cell['id']);
 
+/** A cheap fingerprint of an attached file: its size and a checksum of its head and tail. */
+function fileTag(bytes: Uint8Array | undefined): string {
+  if (bytes === undefined) return '-';
+  let h = 2166136261;
+  const n = bytes.length;
+  for (let i = 0; i < Math.min(n, 4096); i++) h = Math.imul(h ^ bytes[i]!, 16777619);
+  for (let i = Math.max(4096, n - 4096); i < n; i++) h = Math.imul(h ^ bytes[i]!, 16777619);
+  return `${n}:${(h >>> 0).toString(16)}`;
+}
+
+/** The paths a parsed dataset cell reads. */
+function pathsOf(cell: Record<string, unknown>): string[] {
+  const src = cell['source'];
+  if (typeof src !== 'object' || src === null) return [];
+  const s = src as Record<string, unknown>;
+  if (typeof s['path'] === 'string') return [s['path']];
+  return Array.isArray(s['paths']) ? s['paths'].filter((p): p is string => typeof p === 'string') : [];
+}
+
 /**
- * A signature per cell index: its canonical JSON plus the signatures of the earlier cells it reads, so a
- * change anywhere upstream changes it. Cells that do not parse get a unique signature of their raw text.
+ * A signature per cell index: its canonical JSON (with a fingerprint of any attached file it reads) plus
+ * the signatures of the earlier cells it reads, so a change anywhere upstream changes it. Cells that do not
+ * parse get a unique signature of their raw text.
  */
-export function signatures(doc: DraftDoc, parsed: readonly (Record<string, unknown> | null)[]): string[] {
+export function signatures(
+  doc: DraftDoc,
+  parsed: readonly (Record<string, unknown> | null)[],
+  files: Readonly<Record<string, Uint8Array>> = {},
+): string[] {
   const byId = new Map<string, string>();
   return doc.cells.map((c, i) => {
     const cell = parsed[i] ?? null;
     if (cell === null) return `!${c.text}`;
     const upstream = refsOf(cell).map((r) => `${r}=${byId.get(r) ?? '?'}`);
-    const sig = `${JSON.stringify(cell)}|${upstream.join('|')}`;
+    const attached = pathsOf(cell).map((p) => `${p}@${fileTag(files[p])}`);
+    const sig = `${JSON.stringify(cell)}|${attached.join('|')}|${upstream.join('|')}`;
     const id = idOf(cell);
     if (id !== null && !byId.has(id)) byId.set(id, sig);
     return sig;
