@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { RunRecord } from '../src/engine/train/run';
 import { expect, test } from './fixtures/harness';
@@ -134,6 +135,8 @@ test.describe('monitor: drift against a training run’s reference', () => {
     }
     await expect(page.getByTestId('drift-chart').locator('g[data-verdict="drift"]')).toHaveCount(2);
     await expect(page.getByTestId('drift-warnings')).toContainText(`${expected[0]} drifted`);
+    const axe = await new AxeBuilder({ page }).include('[data-testid="monitor-page"]').analyze();
+    expect(axe.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')).toEqual([]);
     console.log(
       `shifted copy: ${shifted
         .filter((f) => expected.includes(f.feature))
