@@ -10,14 +10,14 @@ import { RunPanel } from './RunPanel';
 import { RunResult } from './RunResult';
 import { SourcePicker } from './SourcePicker';
 import { StepList } from './StepList';
-import { useUndoShortcuts } from './useUndoShortcuts';
+import { useUndoShortcuts } from '../useUndoShortcuts';
 
 /** The Preprocess stage: a recipe of steps over a dataset, checked as it is edited, run in the worker. */
 export function PreprocessPage() {
   const { datasets, selectedId, status } = useStore(dataStore);
   const state = useStore(recipeStore);
   const { recipe, run } = state;
-  useUndoShortcuts();
+  useUndoShortcuts(undo, redo);
   const ready = datasets.filter((d) => d.status === 'ready');
   const meta =
     ready.find((d) => d.id === state.sourceId) ?? ready.find((d) => d.id === selectedId) ?? ready[0] ?? null;

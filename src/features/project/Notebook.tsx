@@ -28,7 +28,7 @@ import {
 import { checkDoc, idOf } from './cells';
 import { CellView } from './CellView';
 import { CELL_KINDS, newCellText } from './templates';
-import { useProjectUndoShortcuts } from './useProjectUndoShortcuts';
+import { useUndoShortcuts } from '../useUndoShortcuts';
 
 type Share = { url: string; bytes: number; inlined: string[]; byHash: string[] };
 
@@ -40,7 +40,7 @@ export function Notebook() {
   const [addKind, setAddKind] = useState<CellKind>('markdown');
   const [share, setShare] = useState<Share | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  useProjectUndoShortcuts();
+  useUndoShortcuts(undo, redo);
   useEffect(() => startAutosave(), []);
   const act = (f: () => Promise<unknown>): void => {
     setNote(null);
