@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ProjectRecord } from '../../db/projects.repo';
 import { toWorkbenchError } from '../../lib/errors';
+import irisExample from '../../../examples/iris/project.json';
+import mnistExample from '../../../examples/mnist/project.json';
 import penguinsExample from '../../../examples/penguins/project.json';
 import {
   createProject,
@@ -52,6 +54,20 @@ export function ProjectList() {
           onClick={() => act(() => createProject(penguinsExample), false)}
         >
           New from the penguins example
+        </button>
+        <button
+          type="button"
+          data-testid="new-example-iris"
+          onClick={() => act(() => createProject(irisExample), false)}
+        >
+          Iris example
+        </button>
+        <button
+          type="button"
+          data-testid="new-example-mnist"
+          onClick={() => act(() => createProject(mnistExample), false)}
+        >
+          MNIST CNN example
         </button>
         <label className="button">
           Import project file…
