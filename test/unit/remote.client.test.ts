@@ -29,6 +29,10 @@ function client(steps: Step[], extra: Partial<ConstructorParameters<typeof OipCl
 describe('remote: OIP client', () => {
   it('normalises endpoints and refuses credentials in the URL', () => {
     expect(normaliseEndpoint('http://127.0.0.1:8000/v2/?x=1#y').href).toBe('http://127.0.0.1:8000/');
+    expect(new OipClient({ baseUrl: 'http://127.0.0.1:8000' }).url('/health/live')).toBe(
+      'http://127.0.0.1:8000/v2/health/live',
+    );
+    expect(new OipClient({ baseUrl: 'https://h/kserve/v2' }).url('')).toBe('https://h/kserve/v2');
     expect(() => normaliseEndpoint('ftp://h')).toThrow(/http or https/);
     expect(() => normaliseEndpoint('https://u:p@h')).toThrow(/token field/);
     expect(() => normaliseEndpoint('not a url')).toThrow(/not a URL/);

@@ -25,10 +25,13 @@ export interface EgressEntry {
 export class EgressLedger {
   private readonly items: EgressEntry[] = [];
   private readonly listeners = new Set<() => void>();
+  /** Bumped on every change (a snapshot key for React's useSyncExternalStore). */
+  version = 0;
 
   constructor(readonly limit = 500) {}
 
   record(e: EgressEntry): void {
+    this.version++;
     this.items.push(e);
     if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
     for (const fn of this.listeners) fn();
@@ -52,6 +55,7 @@ export class EgressLedger {
   }
 
   clear(): void {
+    this.version++;
     this.items.length = 0;
     for (const fn of this.listeners) fn();
   }

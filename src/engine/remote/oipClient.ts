@@ -82,6 +82,8 @@ const enc = encodeURIComponent;
 
 export class OipClient {
   readonly endpoint: URL;
+  /** The endpoint's path prefix without a trailing slash ('' for a bare host). */
+  readonly basePath: string;
   readonly ledger: EgressLedger;
   readonly breaker: CircuitBreaker;
   private readonly token: string | undefined;
@@ -90,6 +92,7 @@ export class OipClient {
 
   constructor(o: OipClientOptions) {
     this.endpoint = normaliseEndpoint(o.baseUrl);
+    this.basePath = this.endpoint.pathname.replace(/\/+$/, '');
     this.token = o.token === '' ? undefined : o.token;
     this.policy = o.policy ?? DEFAULT_RETRY;
     this.env = o.env ?? browserEnv();
@@ -99,7 +102,7 @@ export class OipClient {
 
   /** Absolute URL of a /v2 path under the endpoint. */
   url(path: string): string {
-    return `${this.endpoint.origin}${this.endpoint.pathname}/v2${path}`;
+    return `${this.endpoint.origin}${this.basePath}/v2${path}`;
   }
 
   private headers(extra: Record<string, string> = {}, url: string): Record<string, string> {
@@ -220,7 +223,7 @@ export class OipClient {
       this.ledger.record({
         at: Date.now(),
         origin: this.endpoint.origin,
-        path: `${this.endpoint.pathname}/v2${path}`,
+        path: `${this.basePath}/v2${path}`,
         transport: opts.transport,
         tensors: inputs.map((i) => ({
           name: i.name,

@@ -8,6 +8,7 @@ import { StreamPanel } from './StreamPanel';
 import { deleteModel, importModelFile, importModelUrl, listModels } from './actions';
 import { ModelInspector, type Pins } from './ModelInspector';
 import { ModelList } from './ModelList';
+import { RemotePanel } from './RemotePanel';
 
 /** Deploy: import ONNX models (file, drop, URL), list them, and inspect the selected one. */
 export function DeployPage() {
@@ -131,6 +132,7 @@ export function DeployPage() {
       {selected !== null && <StreamPanel key={`stream-${selected.id}`} model={selected} />}
       {selected !== null && <LatencyPanel key={`latency-${selected.id}`} model={selected} pins={pins} />}
       {selected !== null && <BatchPanel key={`batch-${selected.id}`} model={selected} />}
+      {selected !== null && <RemotePanel key={`remote-${selected.id}`} model={selected} pins={pins} />}
     </section>
   );
 }
