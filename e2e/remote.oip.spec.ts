@@ -4,7 +4,7 @@
  * (delay, 503 then success, aborted connections → fallback and circuit breaker, cancel); diagnostics (CORS not
  * configured, unreachable, 401); the token gone after a reload unless "remember" was ticked.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,11 +13,13 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { createOipServer } from '../server/oip/app.mjs';
 import { expect, test, type Problem } from './fixtures/harness';
+import { matmulModel } from './fixtures/onnxModels';
 
 const PAGE_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 4317}`;
 const TOKEN = 'e2e-s3cret-token';
 const gemmPath = join(import.meta.dirname, '../test/fixtures/onnx/gemm_all_attributes.onnx');
 
+const V = [0.5, -1.25, 2, 0.75, -0.3, 1.1];
 let dir = '';
 const servers: Server[] = [];
 let open = ''; // CORS for the preview origin
@@ -34,6 +36,8 @@ async function start(opts: { corsOrigins?: string[]; token?: string }): Promise<
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'oip-e2e-'));
   copyFileSync(gemmPath, join(dir, 'gemm.onnx'));
+  // Built with the app's own ONNX graph builder (as its exporter does): x [batch, 3] · V → y [batch, 2].
+  writeFileSync(join(dir, 'matmul.onnx'), matmulModel(3, 2, V));
   open = await start({ corsOrigins: [PAGE_ORIGIN] });
   locked = await start({ corsOrigins: [PAGE_ORIGIN], token: TOKEN });
   noCors = await start({});
@@ -139,6 +143,38 @@ test.describe('remote: Open Inference Protocol', () => {
     const axe = await new AxeBuilder({ page }).include('[data-testid="remote-panel"]').analyze();
     const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  });
+
+  test('a model with a dynamic batch, built by the app’s ONNX builder: signature matches (-1), binary equals local', async ({
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    await page.goto('/#/deploy');
+    await page
+      .getByTestId('model-file')
+      .setInputFiles({
+        name: 'matmul.onnx',
+        mimeType: 'application/octet-stream',
+        buffer: matmulModel(3, 2, V),
+      });
+    await expect(page.getByTestId('remote-panel')).toBeVisible();
+    await page.getByTestId('remote-url').fill(open);
+    await expect(page.getByTestId('remote-model')).toHaveValue('matmul');
+    await page.getByTestId('remote-test').click();
+    await expect(page.getByTestId('remote-checks')).toHaveAttribute('data-ok', 'true');
+    const x = [
+      [1, 2, 3],
+      [-0.5, 0.25, 4],
+      [0, 0, 1e-3],
+      [7, -8, 9],
+    ];
+    await page.getByTestId('remote-inputs').fill(JSON.stringify({ x }));
+    const local = await run(page, 'wasm', 'wasm');
+    const remote = await run(page, 'remote', 'remote', 'binary');
+    const ref = x.flatMap((r) => [0, 1].map((k) => r.reduce((s, v, f) => s + v * V[f * 2 + k]!, 0)));
+    expect(maxDiff(local, ref)).toBeLessThanOrEqual(1e-4);
+    expect(maxDiff(remote, local)).toBeLessThanOrEqual(1e-4);
+    await expect(page.getByTestId('remote-ledger-row').last()).toContainText('x FP32[4,3] 48 B');
   });
 
   test('chaos: a slow answer keeps the page responsive, 503 then success is retried, cancel is not a timeout', async ({
