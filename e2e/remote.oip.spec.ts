@@ -133,6 +133,7 @@ test.describe('remote: Open Inference Protocol', () => {
     const row = page.getByTestId('remote-shadow-row');
     await expect(row).toHaveCount(1, { timeout: 30_000 });
     expect(Number(await row.getAttribute('data-max-diff'))).toBeLessThanOrEqual(1e-4);
+    await expect(page.getByTestId('remote-shadow-chart')).toBeVisible();
 
     const ledger = page.getByTestId('remote-ledger-row');
     await expect(ledger).toHaveCount(4); // json, binary, auto (binary), shadow
