@@ -1,7 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ModelMeta } from '../../engine/deploy/inspect';
 import { feedsFromJson, randomJson, zerosJson, type Pins } from '../../engine/infer/feeds';
-import { numbersOf } from '../../engine/infer/tensors';
 import {
   browserLocalNetworkPermission,
   browserProbe,
@@ -12,6 +11,7 @@ import { OipClient, type Transport } from '../../engine/remote/oipClient';
 import { RemoteError, type RetryPolicy } from '../../engine/remote/retry';
 import { toWorkbenchError, USER_MESSAGES, type SerializedError } from '../../lib/errors';
 import { RemoteLedger, ShadowTable, type ShadowRow } from './RemoteLedger';
+import { ConnectionChecks, RemoteResultView } from './RemoteResult';
 import { breakerFor, remoteLedger, runRouted, type Route, type RouteResult } from './remoteActions';
 import { loadSettings, loadToken, saveSettings, storeToken, type TransportChoice } from './remoteSettings';
 
@@ -258,15 +258,7 @@ export function RemotePanel({ model, pins }: { model: ModelMeta; pins: Pins }) {
           Testing the connection…
         </p>
       )}
-      {report !== null && (
-        <ul className="remote-checks" data-testid="remote-checks" data-ok={report.ok ? 'true' : 'false'}>
-          {report.checks.map((c) => (
-            <li key={c.id} data-check={c.id} data-status={c.status}>
-              <strong>{c.status === 'ok' ? '✓' : c.status === 'warn' ? '!' : '✗'}</strong> {c.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      {report !== null && <ConnectionChecks report={report} />}
       <h3>Run</h3>
       <div className="toolbar">
         <label htmlFor={`${id}-route`}>Where</label>
@@ -335,39 +327,7 @@ export function RemotePanel({ model, pins }: { model: ModelMeta; pins: Pins }) {
           <p>{USER_MESSAGES[error.code]}</p>
         </div>
       )}
-      {result !== null && (
-        <div
-          data-testid="remote-result"
-          data-ran={result.ran}
-          data-transport={result.transport ?? ''}
-          data-attempts={result.attempts}
-        >
-          <p>
-            Ran{' '}
-            {result.ran === 'remote'
-              ? `remotely (${result.transport}, ${result.attempts} attempt(s))`
-              : `locally on ${result.ran}`}{' '}
-            in {result.ms.toFixed(1)} ms — {result.why}
-          </p>
-          {result.fallback !== null && (
-            <p className="error" data-testid="remote-fallback-note">
-              Remote failed: {result.fallback}
-            </p>
-          )}
-          {Object.entries(result.outputs).map(([name, t]) => (
-            <div key={name}>
-              <h4>
-                {name} {t.type} [{t.dims.join(', ')}]
-              </h4>
-              <pre data-testid={`remote-output-${name}`}>
-                {JSON.stringify(
-                  t.type === 'string' ? (t.data as string[]).slice(0, 1000) : numbersOf(t.data, 1000),
-                )}
-              </pre>
-            </div>
-          ))}
-        </div>
-      )}
+      {result !== null && <RemoteResultView result={result} />}
       <ShadowTable rows={shadow} />
       <RemoteLedger ledger={remoteLedger} />
     </section>

@@ -3,6 +3,7 @@ import { inferCall, releaseInferClient } from '../../bridge/clients';
 import type { InferEp } from '../../engine/infer/inferApi';
 import { numbersOf, type PlainTensor } from '../../engine/infer/tensors';
 import { timeoutFor } from '../../engine/infer/timeouts';
+import { remoteBackend, type BackendRun, type InferenceBackend } from '../../engine/remote/backend';
 import { CircuitBreaker } from '../../engine/remote/breaker';
 import { EgressLedger } from '../../engine/remote/egress';
 import { isAvailabilityFailure, type OipClient, type Transport } from '../../engine/remote/oipClient';
@@ -55,6 +56,17 @@ export async function runLocal(
   } finally {
     await releaseInferClient();
   }
+}
+
+/** The local backend: the model in a fresh inference worker on `ep`. */
+export function localBackend(modelId: string, ep: InferEp): InferenceBackend {
+  return {
+    kind: ep,
+    async run(feeds) {
+      const l = await runLocal(modelId, ep, feeds);
+      return { where: l.ep, outputs: l.outputs, ms: l.ms, transport: null, attempts: 0 };
+    },
+  };
 }
 
 /** Largest |a − b| over the outputs both have (strings: 0 if equal, else Infinity; shape mismatch: Infinity). */
@@ -129,87 +141,57 @@ export function chooseAuto(i: RouteInput): { remote: boolean; why: string } {
   };
 }
 
+/** A result from one backend's run. */
+const resultOf = (r: BackendRun, why: string, fallback: string | null = null): RouteResult => ({
+  ran: r.where,
+  outputs: r.outputs,
+  ms: r.ms,
+  transport: r.transport,
+  attempts: r.attempts,
+  why,
+  fallback,
+  shadow: null,
+});
+
 /** Runs per the chosen route; a remote availability failure falls back to local WASM when allowed. */
 export async function runRouted(
   i: RouteInput,
   feeds: Readonly<Record<string, PlainTensor>>,
 ): Promise<RouteResult> {
-  const remote = async () => {
-    if (i.client === null) throw new RemoteError('network', 'No remote endpoint is configured.');
-    return i.client.infer(i.remoteName, feeds, {
-      transport: i.transport,
-      version: i.version,
-      signal: i.signal,
-    });
+  const remote: InferenceBackend | null =
+    i.client === null
+      ? null
+      : remoteBackend(i.client, i.remoteName, { version: i.version, transport: i.transport });
+  const runRemote = (): Promise<BackendRun> => {
+    if (remote === null) throw new RemoteError('network', 'No remote endpoint is configured.');
+    return remote.run(feeds, i.signal);
   };
+  const local = localBackend(i.modelId, i.route === 'webgpu' ? 'webgpu' : 'wasm');
   if (i.route === 'wasm' || i.route === 'webgpu') {
-    const l = await runLocal(i.modelId, i.route, feeds);
-    return {
-      ran: l.ep,
-      outputs: l.outputs,
-      ms: l.ms,
-      transport: null,
-      attempts: 0,
-      why: `local ${l.ep}`,
-      fallback: null,
-      shadow: null,
-    };
+    const l = await local.run(feeds);
+    return resultOf(l, `local ${l.where}`);
   }
   if (i.route === 'shadow') {
-    const l = await runLocal(i.modelId, 'wasm', feeds);
-    const r = await remote();
+    const l = await local.run(feeds);
+    const r = await runRemote();
     return {
-      ran: 'remote',
-      outputs: r.outputs,
-      ms: r.ms,
-      transport: r.transport,
-      attempts: r.attempts,
-      why: 'shadow: local WASM and remote side by side',
-      fallback: null,
+      ...resultOf(r, 'shadow: local WASM and remote side by side'),
       shadow: { localMs: l.ms, remoteMs: r.ms, maxAbsDiff: maxAbsDiff(l.outputs, r.outputs) },
     };
   }
   const choice = i.route === 'auto' ? chooseAuto(i) : { remote: true, why: 'remote' };
-  if (choice.remote) {
-    try {
-      const r = await remote();
-      return {
-        ran: 'remote',
-        outputs: r.outputs,
-        ms: r.ms,
-        transport: r.transport,
-        attempts: r.attempts,
-        why: choice.why,
-        fallback: null,
-        shadow: null,
-      };
-    } catch (e) {
-      const canFall =
-        i.fallback && !(e instanceof RemoteError && e.kind === 'cancelled') && isAvailabilityFailure(e);
-      if (!canFall && !(e instanceof RemoteError && e.kind === 'breaker' && i.fallback)) throw e;
-      const l = await runLocal(i.modelId, 'wasm', feeds);
-      const msg = e instanceof Error ? e.message : String(e);
-      return {
-        ran: l.ep,
-        outputs: l.outputs,
-        ms: l.ms,
-        transport: null,
-        attempts: e instanceof RemoteError ? e.attempts : 0,
-        why: `${choice.why}; the remote failed, ran locally on ${l.ep}`,
-        fallback: msg,
-        shadow: null,
-      };
-    }
+  if (!choice.remote) return resultOf(await local.run(feeds), choice.why);
+  try {
+    return resultOf(await runRemote(), choice.why);
+  } catch (e) {
+    const cancelled = e instanceof RemoteError && e.kind === 'cancelled';
+    const paused = e instanceof RemoteError && e.kind === 'breaker';
+    if (!i.fallback || cancelled || !(paused || isAvailabilityFailure(e))) throw e;
+    const l = await local.run(feeds);
+    const msg = e instanceof Error ? e.message : String(e);
+    return {
+      ...resultOf(l, `${choice.why}; the remote failed, ran locally on ${l.where}`, msg),
+      attempts: e instanceof RemoteError ? e.attempts : 0,
+    };
   }
-  const l = await runLocal(i.modelId, 'wasm', feeds);
-  return {
-    ran: l.ep,
-    outputs: l.outputs,
-    ms: l.ms,
-    transport: null,
-    attempts: 0,
-    why: choice.why,
-    fallback: null,
-    shadow: null,
-  };
 }
