@@ -3,6 +3,7 @@
  * loopback port, every response validated against the protocol's OpenAPI schemas; JSON and binary tensors
  * agree with a float64 reference; errors are {"error"} with the right status; CORS and the token.
  */
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -325,4 +326,31 @@ describe('OIP reference server: CORS and token', () => {
     const pre = await fetch(`${lockedBase}/v2`, { method: 'OPTIONS', headers: { Origin: ORIGIN } });
     expect(pre.status).toBe(204);
   });
+});
+
+describe('OIP reference server: the command', () => {
+  it('node server/oip/server.mjs --models <dir> --port 0 serves the folder and says where', async () => {
+    const child = spawn(
+      process.execPath,
+      ['server/oip/server.mjs', '--models', dir, '--port', '0', '--cors-origin', ORIGIN, '--quiet'],
+      { cwd: join(import.meta.dirname, '../..') },
+    );
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('CORS:')) resolve(out);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      expect(banner).toMatch(/3 model\(s\): argmax, gemm, silero/);
+      expect(banner).toContain(`CORS: ${ORIGIN}; token: none`);
+      const url = /(http:\/\/127\.0\.0\.1:\d+)\/v2/.exec(banner)![1]!;
+      const m = (await (await fetch(`${url}/v2`)).json()) as unknown;
+      valid('metadata_server_response', m);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 30_000);
 });
