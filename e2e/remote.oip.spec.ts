@@ -151,13 +151,11 @@ test.describe('remote: Open Inference Protocol', () => {
   }) => {
     test.setTimeout(60_000);
     await page.goto('/#/deploy');
-    await page
-      .getByTestId('model-file')
-      .setInputFiles({
-        name: 'matmul.onnx',
-        mimeType: 'application/octet-stream',
-        buffer: matmulModel(3, 2, V),
-      });
+    await page.getByTestId('model-file').setInputFiles({
+      name: 'matmul.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: matmulModel(3, 2, V),
+    });
     await expect(page.getByTestId('remote-panel')).toBeVisible();
     await page.getByTestId('remote-url').fill(open);
     await expect(page.getByTestId('remote-model')).toHaveValue('matmul');
