@@ -7,7 +7,7 @@ test('the server sends isolation and CSP headers, and the app runs under them wi
   const response = await page.goto('/');
   const headers = response?.headers() ?? {};
   expect(headers['cross-origin-opener-policy']).toBe('same-origin');
-  expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
+  expect(headers['cross-origin-embedder-policy']).toBe('credentialless');
   const csp = headers['content-security-policy'] ?? '';
   expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
   expect(csp).toContain("worker-src 'self'");
