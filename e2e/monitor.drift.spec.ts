@@ -55,12 +55,19 @@ async function trainReference(page: Page): Promise<RunRecord> {
 }
 
 /** Runs a drift check on WebGPU and returns the report element once it is there. */
-async function checkDrift(page: Page, runId: string, source: 'test-split' | { dataset: string }) {
+async function checkDrift(
+  page: Page,
+  runId: string,
+  source: 'test-split' | { dataset: string } | { log: string },
+) {
   await page.getByRole('link', { name: 'Monitor' }).click();
   await expect(page.getByTestId('monitor-page')).toBeVisible();
   await page.getByTestId('monitor-run').selectOption(runId);
   if (source === 'test-split') await page.getByLabel("The run's own test split").check();
-  else {
+  else if ('log' in source) {
+    await page.getByLabel("A model's logged inference inputs").check();
+    await page.getByTestId('monitor-log').selectOption(await optionValue(page, 'monitor-log', source.log));
+  } else {
     await page.getByLabel('A stored dataset with the same columns').check();
     await page
       .getByTestId('monitor-dataset')
@@ -85,6 +92,7 @@ async function figures(page: Page) {
         verdict: r.getAttribute('data-verdict')!,
         psi: Number(r.getAttribute('data-psi')),
         ks: Number(r.getAttribute('data-ks')),
+        q: Number(r.getAttribute('data-p-adjusted')),
       })),
     );
 }
@@ -108,7 +116,7 @@ test.describe('monitor: drift against a training run’s reference', () => {
     expect(split).toHaveLength(30);
     expect(split.every((f) => f.verdict === 'ok')).toBe(true);
     console.log(
-      `test split: max PSI ${Math.max(...split.map((f) => f.psi)).toFixed(3)}, max KS ${Math.max(...split.map((f) => f.ks)).toFixed(3)}`,
+      `test split: max PSI ${Math.max(...split.map((f) => f.psi)).toFixed(3)}, max KS ${Math.max(...split.map((f) => f.ks)).toFixed(3)}, min corrected p ${Math.min(...split.map((f) => f.q)).toFixed(3)}`,
     );
 
     // (a) a copy with features 3 and 20 shifted by +2σ, imported through the UI: exactly those two drift.
@@ -145,5 +153,53 @@ test.describe('monitor: drift against a training run’s reference', () => {
           '; ',
         )}; others max PSI ${Math.max(...shifted.filter((f) => !expected.includes(f.feature)).map((f) => f.psi)).toFixed(4)}`,
     );
+  });
+
+  test('batch inference logs a sample of its inputs per model, mapped to the run by the ONNX metadata; the log shows no drift against the run', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await page.goto('/');
+    await expect(page.getByTestId('stats-run')).toHaveAttribute('data-backend', 'webgpu');
+    await page.getByRole('link', { name: 'Train' }).click();
+    await page.getByTestId('train-target').selectOption('species');
+    await page.getByTestId('train-epochs').fill('2');
+    await page.getByTestId('train-backend').selectOption('wasm');
+    await page.getByTestId('train-start').click();
+    const last = () =>
+      page.evaluate(
+        () => (window as unknown as { __WORKBENCH_LAST_RUN__?: RunRecord }).__WORKBENCH_LAST_RUN__,
+      );
+    await expect
+      .poll(async () => ((await last()) === undefined ? 'running' : 'done'), { timeout: 60_000 })
+      .toBe('done');
+    const run = (await last())!;
+    await expect(page.getByTestId('train-eval')).toHaveAttribute('data-run-id', run.id);
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('export-onnx').click();
+    const onnx = readFileSync(await (await download).path());
+
+    await page.getByRole('link', { name: 'Deploy' }).click();
+    await page
+      .getByTestId('model-file')
+      .setInputFiles({ name: 'penguins-drift.onnx', mimeType: 'application/octet-stream', buffer: onnx });
+    await expect(page.getByTestId('batch-panel')).toBeVisible();
+    await page.getByTestId('batch-dataset').selectOption(run.datasetId);
+    await page.getByTestId('batch-ep').selectOption('wasm');
+    await page.getByTestId('batch-start').click();
+    await expect(page.getByTestId('batch-result').or(page.getByTestId('batch-error'))).toBeVisible({
+      timeout: 60_000,
+    });
+    await expect(page.getByTestId('batch-error')).toHaveCount(0);
+
+    const report = await checkDrift(page, run.id, { log: 'penguins-drift' });
+    // 344 rows, 2 with a missing measurement: 342 complete rows seen, all kept (capacity 10,000).
+    await expect(page.getByTestId('monitor-log')).toContainText(
+      `342 of 342 rows sampled · exported from run ${run.name}`,
+    );
+    await expect(report).toHaveAttribute('data-backend', 'webgpu');
+    await expect(report).toHaveAttribute('data-overall', 'ok');
+    await expect(report).toHaveAttribute('data-flagged', '');
+    expect((await figures(page)).map((f) => f.feature)).toEqual(run.features);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from './batchPlan';
 import type { InferEp, InferEpChoice, InferLoad, InferService } from './inferApi';
 import { contractInfo, type ContractInfo } from './metadata';
+import { logBatchInputs } from '../monitor/logBatch';
 
 const MAX_BLOCK_ROWS = 65_536;
 
@@ -143,6 +144,7 @@ export function createBatchService(
           `${meta.name} · predictions (${model.name})`,
           step,
         );
+        await logBatchInputs(idb, modelId, model.name, bytes.data, meta, columns); // drift log; never throws
         return {
           dataset,
           ep: loaded.ep,

@@ -64,6 +64,7 @@ export function DriftPanel({ run }: { run: DriftRun }) {
               data-verdict={f.verdict}
               data-psi={f.psi}
               data-ks={f.ks}
+              data-p-adjusted={f.pAdjusted}
             >
               <th scope="row">{f.feature}</th>
               <td>{f.psi.toFixed(3)}</td>

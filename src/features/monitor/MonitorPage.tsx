@@ -126,6 +126,9 @@ export function MonitorPage() {
               {choices.logs.map((l) => (
                 <option key={l.modelId} value={l.modelId}>
                   {l.modelName} · {l.kept} of {l.seen} rows sampled
+                  {l.runId !== null
+                    ? ` · exported from run ${choices.runs.find((r) => r.id === l.runId)?.name ?? l.runId}`
+                    : ''}
                 </option>
               ))}
             </select>
