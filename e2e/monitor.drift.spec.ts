@@ -201,5 +201,10 @@ test.describe('monitor: drift against a training run’s reference', () => {
     await expect(report).toHaveAttribute('data-overall', 'ok');
     await expect(report).toHaveAttribute('data-flagged', '');
     expect((await figures(page)).map((f) => f.feature)).toEqual(run.features);
+    // The predicted classes of the 344 logged rows against the run's test-split predictions.
+    const predictions = page.getByTestId('drift-predictions');
+    await expect(predictions.locator('tbody tr')).toHaveCount(run.classes.length);
+    await expect(predictions).toHaveAttribute('data-verdict', 'ok');
+    console.log(`predictions: ${await predictions.locator('caption').textContent()}`);
   });
 });

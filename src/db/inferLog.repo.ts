@@ -1,5 +1,5 @@
 import type { IDBPDatabase } from 'idb';
-import { emptyLog, offerRows, type InferLogRecord } from '../engine/monitor/inputLog';
+import { addCounts, emptyLog, offerRows, type InferLogRecord } from '../engine/monitor/inputLog';
 import { storageError } from './errors';
 import type { WorkbenchDB } from './schema';
 
@@ -24,6 +24,7 @@ export class InferLogRepo {
     features: readonly string[],
     values: Float32Array,
     count: number,
+    labelCounts?: Readonly<Record<string, number>>,
   ): Promise<InferLogSummary> {
     const tx = this.db.transaction('inferLog', 'readwrite');
     try {
@@ -31,7 +32,11 @@ export class InferLogRepo {
       const old = await store.get(modelId);
       const same = old !== undefined && old.features.join('\u0000') === features.join('\u0000');
       const base = same ? { ...old, modelName, runId } : emptyLog(modelId, modelName, runId, features);
-      const next = offerRows(base, values, count);
+      const offered = offerRows(base, values, count);
+      const next =
+        labelCounts === undefined
+          ? offered
+          : { ...offered, predictions: addCounts(offered.predictions, labelCounts) };
       await Promise.all([store.put(next), tx.done]);
       return summarize(next);
     } catch (e) {

@@ -144,7 +144,7 @@ export function createBatchService(
           `${meta.name} · predictions (${model.name})`,
           step,
         );
-        await logBatchInputs(idb, modelId, model.name, bytes.data, meta, columns); // drift log; never throws
+        await logBatchInputs(idb, modelId, model.name, bytes.data, meta, columns, out); // drift log; never throws
         return {
           dataset,
           ep: loaded.ep,

@@ -25,6 +25,8 @@ export interface InferLogRecord {
   readonly rows: Float32Array;
   readonly seed: number;
   readonly updatedAt: number;
+  /** Predicted-label counts over every logged row (a classifier following the contract), not sampled. */
+  readonly predictions?: Readonly<Record<string, number>>;
 }
 
 /** A new, empty log. */
@@ -93,4 +95,14 @@ export function logColumn(log: InferLogRecord, j: number): Float32Array {
   const width = log.features.length;
   const n = log.rows.length / width;
   return Float32Array.from({ length: n }, (_, r) => log.rows[r * width + j]!);
+}
+
+/** Label counts added together. */
+export function addCounts(
+  a: Readonly<Record<string, number>> | undefined,
+  b: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }

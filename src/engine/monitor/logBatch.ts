@@ -8,6 +8,7 @@ import type { WorkbenchDB } from '../../db/schema';
 import { toWorkbenchError } from '../../lib/errors';
 import type { DatasetMeta } from '../data/dataset';
 import { readMetadata } from '../infer/metadata';
+import type { OutColumn } from '../infer/batchPlan';
 import { present, type LoadedColumn } from '../preprocess/load';
 
 /** What logging did: the updated log, or why nothing was logged (never throws: a batch never fails on it). */
@@ -36,6 +37,7 @@ export async function logBatchInputs(
   modelBytes: Uint8Array,
   meta: DatasetMeta,
   columns: ReadonlyMap<number, LoadedColumn>,
+  outputs: readonly OutColumn[] = [],
 ): Promise<LogOutcome> {
   try {
     const fed = [...columns.values()]; // in the plan's order: the order the model reads them
@@ -44,8 +46,24 @@ export async function logBatchInputs(
       return { skipped: 'only numeric columns with one value per row are logged' };
     const runId = readMetadata(modelBytes)['workbench.run'] ?? null;
     const names = fed.map((c) => c.meta.name);
-    return { logged: await new InferLogRepo(db).append(modelId, modelName, runId, names, values, meta.rows) };
+    const repo = new InferLogRepo(db);
+    return {
+      logged: await repo.append(modelId, modelName, runId, names, values, meta.rows, labelCounts(outputs)),
+    };
   } catch (e) {
     return { skipped: toWorkbenchError(e).message };
   }
+}
+
+/** Counts of the predicted labels (the contract's `label` output, a categorical column), if there is one. */
+export function labelCounts(outputs: readonly OutColumn[]): Record<string, number> | undefined {
+  const label = outputs.find((c) => c.meta.name === 'label' && c.meta.type === 'categorical');
+  const dictionary = label?.meta.dictionary;
+  if (label === undefined || dictionary === undefined || Array.isArray(label.data)) return undefined;
+  const counts: Record<string, number> = {};
+  for (const code of label.data) {
+    const name = code >= 0 ? dictionary[code] : undefined;
+    if (name !== undefined) counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -16,6 +16,7 @@ import { CPU_FALLBACK_CODES, type GpuContext } from '../gpu/context';
 import type { AdapterSummary } from '../gpu/probe';
 import type { RunRecord } from '../train/run';
 import { driftCountsGpu } from './driftGpu';
+import { predictionDrift, type PredictionDrift } from './predictionDrift';
 import {
   assembleDrift,
   countsCpu,
@@ -47,6 +48,8 @@ export interface DriftRun {
   readonly features: readonly FeatureDrift[];
   readonly overall: DriftVerdict;
   readonly warnings: readonly string[];
+  /** The predicted classes of a logged classifier against its test-split predictions, when available. */
+  readonly prediction: PredictionDrift | null;
   readonly settings: DriftSettings;
   readonly ksMethod: 'exact' | 'binned';
   readonly rows: { readonly reference: number; readonly compared: number };
@@ -140,13 +143,19 @@ export function createMonitorService(
       }
       counts ??= inputs.map(countsCpu);
       const { features, overall, warnings } = assembleDrift(inputs, counts);
+      const evaluation = run.evaluation;
+      const prediction =
+        compared.predictions !== undefined && evaluation?.kind === 'classification'
+          ? predictionDrift(run.classes, evaluation.confusion, compared.predictions)
+          : null;
       return {
         runId,
         runName: run.name,
         sourceName: compared.name,
         features,
-        overall,
+        overall: worst(overall, prediction?.verdict ?? 'ok'),
         warnings: [...training.notes, ...compared.notes, ...warnings],
+        prediction,
         settings: DRIFT_SETTINGS,
         ksMethod: training.values === null ? 'binned' : 'exact',
         rows: { reference: training.values?.[0]?.length ?? reference[0]!.n, compared: compared.rows },
@@ -182,4 +191,10 @@ export function createMonitorService(
       await new InferLogRepo(await db).delete(modelId);
     },
   };
+}
+
+const RANK: Record<DriftVerdict, number> = { ok: 0, warn: 1, drift: 2 };
+
+function worst(a: DriftVerdict, b: DriftVerdict): DriftVerdict {
+  return RANK[a] >= RANK[b] ? a : b;
 }

@@ -25,6 +25,8 @@ export interface Compared {
   readonly values: Float32Array[];
   readonly rows: number;
   readonly notes: string[];
+  /** Predicted-label counts of a model's log, when it has them. */
+  readonly predictions?: Readonly<Record<string, number>>;
 }
 
 /** Columns of a row-major part. */
@@ -106,6 +108,7 @@ export async function comparedValues(
       values: index.map((i) => logColumn(log, i)),
       rows: kept,
       notes,
+      ...(log.predictions === undefined ? {} : { predictions: log.predictions }),
     };
   }
   const meta = await repo.getDataset(source.datasetId);

@@ -1,6 +1,7 @@
 import type { DriftRun } from '../../engine/monitor/service';
 import { fmtP } from '../../engine/monitor/report';
 import { DriftChart } from './DriftChart';
+import { PredictionTable } from './PredictionTable';
 
 const VERDICT_TEXT = { ok: 'no drift', warn: 'warning', drift: 'drift' } as const;
 
@@ -42,6 +43,7 @@ export function DriftPanel({ run }: { run: DriftRun }) {
         </ul>
       )}
       <DriftChart features={run.features} />
+      {run.prediction !== null && <PredictionTable drift={run.prediction} />}
       <table data-testid="drift-table">
         <caption>Per-feature drift</caption>
         <thead>
