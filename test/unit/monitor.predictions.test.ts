@@ -42,7 +42,7 @@ describe('monitor: prediction drift', () => {
 
   it('counts the contract’s label output, missing labels left out', () => {
     const label: OutColumn = {
-      meta: { name: 'label', type: 'categorical', dictionary: ['x', 'y'] } as OutColumn['meta'],
+      meta: { name: 'label', type: 'categorical', dictionary: ['x', 'y'] } as unknown as OutColumn['meta'],
       data: Int32Array.from([0, 1, 1, -1]),
       validity: new Uint32Array([7]),
     };
