@@ -6,6 +6,7 @@ import { createBatchService } from '../src/engine/infer/batch';
 import { createInferService, type InferEp } from '../src/engine/infer/inferApi';
 import { createLatencyService } from '../src/engine/infer/latencyService';
 import { createStreamService } from '../src/engine/infer/streamService';
+import { logSingleInputs } from '../src/engine/monitor/logSingle';
 
 installErrorTransfer();
 const db = openWorkbenchDb();
@@ -30,6 +31,8 @@ const core = createInferService(db, loadOrt, adapterFacts);
 // Further services (batch, streaming, latency…) build on `core` and are spread in here.
 expose({
   ...core,
+  logInputs: async (modelId, inputNames, feeds, outputs) =>
+    logSingleInputs(await db, modelId, inputNames, feeds, outputs),
   ...createBatchService(core, db),
   ...createStreamService(core, db),
   ...createLatencyService(core, db, loadOrt),

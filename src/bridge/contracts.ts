@@ -3,6 +3,7 @@ import type { DatasetMeta } from '../engine/data/dataset';
 import type { ImageThumb } from '../engine/data/images';
 import type { ModelMeta } from '../engine/deploy/inspect';
 import type { InferEpChoice, InferLoad, InferRun } from '../engine/infer/inferApi';
+import type { LogOutcome } from '../engine/monitor/logBatch';
 import type { PlainTensor } from '../engine/infer/tensors';
 import type { BatchService } from '../engine/infer/batch';
 import type { LatencyService } from '../engine/infer/latencyService';
@@ -206,6 +207,16 @@ export interface InferApi {
   release(): Promise<void>;
   /** Batch inference over a stored dataset, saved as a new dataset (src/engine/infer/batch.ts). */
   batch: BatchService['batch'];
+  /**
+   * Offers a single prediction's inputs (numeric, one value per row, in the model's input order) to the
+   * model's drift log; says what it did (never fails the prediction).
+   */
+  logInputs(
+    modelId: string,
+    inputNames: readonly string[],
+    feeds: Readonly<Record<string, PlainTensor>>,
+    outputs: Readonly<Record<string, PlainTensor>>,
+  ): Promise<LogOutcome>;
   /** Stops the running batch after its current block; it fails CANCELLED and saves nothing. */
   cancelBatch: BatchService['cancelBatch'];
   /** What the workbench contract metadata of a stored model says (task, target, class names). */

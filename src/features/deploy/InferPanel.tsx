@@ -24,11 +24,11 @@ export function InferPanel({ model, pins }: { model: ModelMeta; pins: Pins }) {
     setResult(null);
     setError(toWorkbenchError(e).toJSON());
   };
-  const onRun = (feeds: Record<string, PlainTensor>): void => {
+  const onRun = (feeds: Record<string, PlainTensor>, log = false): void => {
     setBusy(true);
     setError(null);
     setResult(null);
-    runOnce(model.id, ep, feeds)
+    runOnce(model.id, ep, feeds, log)
       .then(setResult, onError)
       .finally(() => setBusy(false));
   };
@@ -50,7 +50,7 @@ export function InferPanel({ model, pins }: { model: ModelMeta; pins: Pins }) {
           <option value="wasm">WASM</option>
         </select>
       </div>
-      <PredictForm model={model} busy={busy} onRun={onRun} />
+      <PredictForm model={model} busy={busy} onRun={(feeds) => onRun(feeds, true)} />
       <TensorEditor model={model} pins={pins} busy={busy} onRun={onRun} onError={onError} />
       {busy && (
         <p role="status" className="muted">

@@ -28,11 +28,22 @@ export async function runOnce(
   modelId: string,
   ep: InferEpChoice,
   feeds: Readonly<Record<string, PlainTensor>>,
+  /** Offer the inputs to the model's drift log (predictions from the form; not random or test tensors). */
+  log = false,
 ): Promise<RunResult> {
   try {
     const info = await inferCall((api) => api.contractInfo(modelId), timeoutFor('load'), 'Reading the model');
     const loaded = await inferCall((api) => api.load(modelId, ep), timeoutFor('load'), 'Loading the model');
     const ran = await inferCall((api) => api.run(feeds), timeoutFor('run'), 'The run');
+    if (log) {
+      await inferCall(
+        async (api) => {
+          await api.logInputs(modelId, loaded.inputNames, feeds, ran.outputs);
+        },
+        timeoutFor('run'),
+        'Logging the inputs',
+      );
+    }
     return {
       ep: ran.ep,
       reason: loaded.reason,
