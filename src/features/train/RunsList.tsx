@@ -1,10 +1,12 @@
 import { useStore } from 'zustand';
+import { runHistoryCsv, runMetricsJson } from '../../engine/train/metricsExport';
 import { showRun, toggleCompare, trainStore } from '../../state/trainStore';
+import { saveBlob } from '../download';
 import { deleteRun } from './actions';
 import { BACKEND_LABELS, headline, when } from './format';
 import { RunCompare } from './RunCompare';
 
-/** Stored runs, newest first: show one, tick two to compare, delete. */
+/** Stored runs, newest first: show one, download its metrics (CSV, JSON), tick two to compare, delete. */
 export function RunsList() {
   const runs = useStore(trainStore, (s) => s.runs);
   const compare = useStore(trainStore, (s) => s.compare);
@@ -60,6 +62,31 @@ export function RunsList() {
                       onClick={() => showRun(r)}
                     >
                       Show
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Download the metrics of ${r.name} as CSV`}
+                      data-testid="runs-metrics-csv"
+                      onClick={() =>
+                        saveBlob(new Blob([runHistoryCsv(r)], { type: 'text/csv' }), `${r.name}.metrics.csv`)
+                      }
+                    >
+                      CSV
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Download the metrics of ${r.name} as JSON`}
+                      data-testid="runs-metrics-json"
+                      onClick={() =>
+                        saveBlob(
+                          new Blob([runMetricsJson(r)], { type: 'application/json' }),
+                          `${r.name}.metrics.json`,
+                        )
+                      }
+                    >
+                      JSON
                     </button>{' '}
                     <button
                       type="button"
